@@ -1,0 +1,190 @@
+/**
+ * The seam between the simulator's data side (`src/sim/world/`, `src/sim/export/`) and its HTTP side
+ * (`src/sim/server/`). Both sides are written against these types; change them only with both sides in view.
+ *
+ * Times are epoch milliseconds of the *simulated* clock (`SimClock`), never `Date.now()` directly, so that
+ * `POST /_sim/clock {"advanceMs":N}` moves everything: token expiry, file expiry, continuation-token expiry,
+ * export progress and the 202 "not yet available" window.
+ */
+
+/** The simulated clock: real time plus an offset that only grows. */
+export interface SimClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+/** Qualtrics question families the generator produces (QSF `QuestionType`). */
+export type SimQuestionType = 'MC' | 'Matrix' | 'TE' | 'Slider' | 'RO' | 'NPS' | 'SBS' | 'CS' | 'DB';
+
+export interface SimChoice {
+  /** Choice id as used in ImportIds and `values` (e.g. "1", "4"). */
+  id: string;
+  /** Recode value exported in numeric exports. */
+  recode: number;
+  text: string;
+  /** True for an "Other, please specify" choice that has a `_TEXT` column. */
+  textEntry?: boolean;
+}
+
+export interface SimQuestion {
+  /** `QID<n>`. */
+  id: string;
+  /** Export tag (column name in csv/tsv row 1), e.g. `Q1`, `Q3.2`, or a user-chosen tag. May repeat across questions. */
+  exportTag: string;
+  type: SimQuestionType;
+  /** QSF selector: SAVR/MAVR/SAHR/Likert/SL/ML/ESTB/FORM/HSLIDER/DND/NPS/… */
+  selector: string;
+  subSelector?: string;
+  /** Question text (plain; the definition endpoints may wrap it in HTML). */
+  text: string;
+  choices?: SimChoice[];
+  /** Matrix statements / side-by-side rows / form fields / slider rows. */
+  answers?: SimChoice[];
+  /** Block the question sits in (`BL_…`). */
+  blockId: string;
+  /** True when the question's block is looped (loop and merge); its columns repeat per loop field. */
+  looped?: boolean;
+}
+
+export interface SimFilter {
+  filterId: string;
+  filterName: string;
+  creationDate: string;
+}
+
+export interface SimSurvey {
+  id: string;
+  name: string;
+  ownerId: string;
+  brandId: string;
+  organizationId: string;
+  creationDate: number;
+  lastModified: number;
+  isActive: boolean;
+  questions: SimQuestion[];
+  /** Embedded-data field names, in flow order. */
+  embeddedData: string[];
+  /** Loop-and-merge loop labels (e.g. ["1","2","3"]), empty when the survey has no loop. */
+  loops: string[];
+  filters: SimFilter[];
+}
+
+/** Response metadata in the JSON export's camelCase names. */
+export interface SimResponseMeta {
+  startDate: number;
+  endDate: number;
+  recordedDate: number;
+  lastModifiedDate: number;
+  /** 0 IP Address, 1 Survey Preview, 2 Survey Test, 4 Imported, 8 Spam, 16 Offline … */
+  status: number;
+  ipAddress: string;
+  progress: number;
+  duration: number;
+  finished: boolean;
+  distributionChannel: string;
+  userLanguage: string;
+  locationLatitude: string;
+  locationLongitude: string;
+  recipientLastName: string;
+  recipientFirstName: string;
+  recipientEmail: string;
+  externalDataReference: string;
+}
+
+export interface SimResponse {
+  surveyId: string;
+  /** `R_…` for completed responses, `FS_…` for in-progress sessions. */
+  responseId: string;
+  inProgress: boolean;
+  meta: SimResponseMeta;
+  /**
+   * Answers exactly as the json/ndjson export's `values` object would hold them (without metadata keys and with
+   * default options): `QID1: 2`, `QID2: [1,3]` (multi-answer), `QID3_1: 4` (matrix row), `QID4_TEXT: "…"`,
+   * `QID1_DO: [3,1,2]` (display order), embedded data by field name. Seen-but-unanswered and unanswered questions
+   * are absent here; the export writers decide how each format renders them.
+   */
+  answers: Record<string, unknown>;
+  /** Embedded-data values keyed by field name. */
+  embedded: Record<string, string>;
+}
+
+/** Which responses an export or a control call selects. */
+export type ResponseSelector = { count: number } | { responseIds: string[] };
+
+/** The simulator's state: generated lazily from the seed, plus an overlay of what happened since start. */
+export interface SimWorld {
+  readonly seed: number;
+  readonly clock: SimClock;
+  surveys(): SimSurvey[];
+  survey(surveyId: string): SimSurvey | undefined;
+  /**
+   * Live completed responses (or in-progress sessions) in recorded-date order, generated on the fly.
+   * `asOf` replays the overlay up to that simulated time: an export started at T sees the data as it was at T,
+   * whatever is edited or deleted while it is being generated or downloaded.
+   */
+  responses(surveyId: string, opts?: { inProgress?: boolean; asOf?: number }): Iterable<SimResponse>;
+  /** One live response by id (completed or in progress), or undefined. */
+  response(surveyId: string, responseId: string): SimResponse | undefined;
+  /** Number of live completed responses. */
+  count(surveyId: string): number;
+  /** Adds completed responses recorded "now"; returns their ids. */
+  add(surveyId: string, count: number): string[];
+  /** Changes answers and embedded data and bumps lastModifiedDate; returns the ids edited. */
+  edit(surveyId: string, selector: ResponseSelector): string[];
+  /** Deletes responses; returns the ids deleted. */
+  delete(surveyId: string, selector: ResponseSelector): string[];
+  /** POST /surveys/{id}/responses: creates a completed response from `values` (same keys as GET). */
+  create(surveyId: string, values: Record<string, unknown>): string;
+  /** PUT /responses/{id}: sets embedded data; resetRecordedDate=false moves recordedDate by +1 ms. */
+  updateEmbeddedData(
+    surveyId: string,
+    responseId: string,
+    embeddedData: Record<string, string>,
+    resetRecordedDate: boolean,
+  ): boolean;
+  /** Whether a filter (by id) admits a response. */
+  filterAdmits(surveyId: string, filterId: string, response: SimResponse): boolean;
+}
+
+export type ExportFormat = 'csv' | 'tsv' | 'json' | 'ndjson' | 'spss' | 'xml';
+
+/** A validated export request (FACTS.md §5.1), with dates already parsed. */
+export interface ExportOptions {
+  format: ExportFormat;
+  compress: boolean;
+  startDate?: number;
+  endDate?: number;
+  limit?: number;
+  questionIds?: string[];
+  embeddedDataIds?: string[];
+  surveyMetadataIds?: string[];
+  filterId?: string;
+  seenUnansweredRecode?: number;
+  multiselectSeenUnansweredRecode?: number;
+  /** IANA zone for dates in csv/tsv/spss/xml; default UTC. */
+  timeZone?: string;
+  breakoutSets: boolean;
+  exportResponsesInProgress: boolean;
+  formatDecimalAsComma: boolean;
+  sortByLastModifiedDate: boolean;
+  newlineReplacement?: string;
+  includeDisplayOrder: boolean;
+  includeLabelColumns: boolean;
+  useLabels: boolean;
+  /** Set when the request carried a continuation token: only responses recorded (or modified) at/after this. */
+  since?: number;
+  /** Simulated time the export was started: the file shows the data as of then. */
+  asOf: number;
+}
+
+/** What an export job produces: a file body streamed on demand (never held whole in memory). */
+export interface ExportFile {
+  /** `<Survey Name>.<ext>`: the zip's single entry, or the file itself when not compressed. */
+  entryName: string;
+  contentType: string;
+  /** Writes the complete file (zipped when `compress`) to a fresh stream each call. */
+  open(): NodeJS.ReadableStream;
+}
+
+/** Builds an export of `survey` with `options` at the current simulated time. */
+export type BuildExport = (world: SimWorld, surveyId: string, options: ExportOptions) => ExportFile;
