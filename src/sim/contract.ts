@@ -188,3 +188,29 @@ export interface ExportFile {
 
 /** Builds an export of `survey` with `options` at the current simulated time. */
 export type BuildExport = (world: SimWorld, surveyId: string, options: ExportOptions) => ExportFile;
+
+/** `src/sim/world/index.ts` exports `createWorld` of this type, and `createClock(): SimClock`. */
+export type CreateWorld = (opts: {
+  seed: number;
+  /** Number of generated surveys (default 3). */
+  surveys: number;
+  /** Completed responses generated per survey at start (in-progress sessions come on top). */
+  responsesPerSurvey: number;
+  clock: SimClock;
+}) => SimWorld;
+
+/**
+ * `src/sim/world/shapes.ts` exports these pure functions building the JSON `result` bodies (the server wraps them
+ * in the envelope): `surveyListElement`, `surveyLegacy` (GET /surveys/{id}), `surveyDefinition`
+ * (GET /survey-definitions/{id}), `singleResponse` (GET /surveys/{id}/responses/{rid} result:
+ * `{responseId, values, labels, displayedFields, displayedValues}`), and `groundTruthLine` (one NDJSON line of
+ * GET /_sim/surveys/{id}/responses: `{"responseId","recordedDate","lastModifiedDate","values"}` where `values` is
+ * exactly the json export's `values` object for that response with default options, dates as ISO-8601 UTC).
+ */
+export interface SimShapes {
+  surveyListElement(survey: SimSurvey): Record<string, unknown>;
+  surveyLegacy(survey: SimSurvey): Record<string, unknown>;
+  surveyDefinition(survey: SimSurvey): Record<string, unknown>;
+  singleResponse(survey: SimSurvey, response: SimResponse): Record<string, unknown>;
+  groundTruthLine(survey: SimSurvey, response: SimResponse): string;
+}
