@@ -1,0 +1,4 @@
+import type { BenchCase } from './run.ts';
+
+/** Every benchmark case, in the order they run. */
+export const cases: BenchCase[] = [];
