@@ -1,0 +1,95 @@
+/**
+ * Streamed CSV/TSV rows with papaparse (arrays mode, backpressure through its Node duplex stream).
+ */
+
+import { type Duplex, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import Papa from 'papaparse';
+
+/** Row terminator of a delimited file. */
+export type Newline = '\r\n' | '\n' | '\r';
+
+/**
+ * The row terminator of delimited text: the first line break outside double quotes, so a label or answer with a
+ * bare LF inside quotes does not fool it (Qualtrics writes CRLF rows with LF inside quoted answers). Null when
+ * `text` holds no line break outside quotes (or ends right after a CR, which may be half of a CRLF).
+ */
+export function detectNewline(text: string): Newline | null {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (!quoted && c === 10) return '\n';
+    else if (!quoted && c === 13) {
+      if (i + 1 >= text.length) return null;
+      return text.charCodeAt(i + 1) === 10 ? '\r\n' : '\r';
+    }
+  }
+  return null;
+}
+
+/** Up to this much text is read to find the row terminator before assuming `\n`. */
+const NEWLINE_PEEK_CHARS = 8 * 1024 * 1024;
+
+/** Reads chunks until the row terminator is known; returns it with the chunks read so far. */
+async function peekNewline(iterator: AsyncIterator<string>): Promise<{ newline: Newline; peeked: string[]; done: boolean }> {
+  const peeked: string[] = [];
+  let text = '';
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return { newline: detectNewline(`${text}\n`) ?? '\n', peeked, done: true };
+    peeked.push(next.value);
+    text += next.value;
+    const found = detectNewline(text);
+    if (found) return { newline: found, peeked, done: false };
+    if (text.length > NEWLINE_PEEK_CHARS) return { newline: '\n', peeked, done: false };
+  }
+}
+
+async function* replay(peeked: string[], iterator: AsyncIterator<string>, done: boolean): AsyncGenerator<string> {
+  try {
+    yield* peeked;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    // Stops the decoder and so the file or zip stream under it when parsing ends early.
+    await iterator.return?.();
+  }
+}
+
+/**
+ * Parses decoded text into rows of cells, streamed: papaparse pauses when the consumer is slower than the
+ * input, and the input is read only as fast as rows are consumed. Empty lines are skipped. Breaking out of the
+ * loop stops reading.
+ */
+export async function* parseDelimitedRows(text: AsyncIterable<string>, delimiter: ',' | '\t'): AsyncGenerator<string[]> {
+  const iterator = text[Symbol.asyncIterator]();
+  const { newline, peeked, done } = await peekNewline(iterator);
+  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, {
+    delimiter,
+    newline,
+    quoteChar: '"',
+    escapeChar: '"',
+    header: false,
+    skipEmptyLines: true,
+  }) as unknown as Duplex;
+  const input = Readable.from(replay(peeked, iterator, done), { objectMode: true });
+  let failure: unknown = null;
+  const piping = pipeline(input, parser).catch((err: unknown) => {
+    failure = err;
+    parser.destroy(err as Error);
+  });
+  try {
+    for await (const row of parser as AsyncIterable<string[]>) yield row;
+    await piping;
+    if (failure) throw failure;
+  } finally {
+    input.destroy();
+    parser.destroy();
+    await piping;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Pure typing of export cells: one cell string (or JSON value) + its column → a {@link TypedValue}.
+ */
+
+import { localDateToIso, type ZoneOffsets } from './time-zone.ts';
+import type { ColumnInfo, MetadataField, TypedValue } from './types.ts';
+
+/**
+ * Qualtrics response types ("Response Type" / `status`), label → code. Labels as shown by Qualtrics' "Response
+ * Type" help page; codes beyond 0 are not confirmed by a recording (FACTS.md §5.5).
+ */
+export const STATUS_CODES: Readonly<Record<string, number>> = {
+  'IP Address': 0,
+  'Survey Preview': 1,
+  'Survey Test': 2,
+  Imported: 4,
+  Spam: 8,
+  'Preview Spam': 9,
+  'Imported Spam': 12,
+  Offline: 16,
+  'Offline Preview': 17,
+};
+
+/** How cells are typed beyond what the column says. */
+export interface TypingOptions {
+  /** IANA zone for date columns whose header names none. Default `UTC`. */
+  timeZone: string;
+  /** Read `3,5` as 3.5 (exports made with `formatDecimalAsComma`). */
+  decimalComma: boolean;
+  /** Memo of zone offsets (one per parser). */
+  offsets: ZoneOffsets;
+}
+
+const DATE_FIELDS = new Set<MetadataField>(['startDate', 'endDate', 'recordedDate', 'lastModifiedDate']);
+const PLAIN_NUMBER = /^-?(?:\d+|\d*\.\d+)$/;
+
+/**
+ * `text` as a number when it is a plain decimal that reads back identically (`42`, `-1.5`); otherwise null.
+ * `007`, `1.50`, `1e5` and 17-digit coordinates stay text: converting them would lose what was written.
+ * With `decimalComma`, `3,5` is accepted as 3.5 (and `3.5` is not).
+ */
+export function parseLosslessNumber(text: string, decimalComma = false): number | null {
+  let candidate = text;
+  if (decimalComma) {
+    if (text.includes('.')) return null;
+    candidate = text.replace(',', '.');
+  }
+  if (!PLAIN_NUMBER.test(candidate)) return null;
+  const n = Number(candidate);
+  if (!Number.isFinite(n)) return null;
+  const canonical = candidate.startsWith('.') ? `0${candidate}` : candidate.replace(/^-\./, '-0.');
+  return String(n) === canonical ? n : null;
+}
+
+/** `1`/`True`/`true` → true, `0`/`False`/`false` → false, anything else → null. */
+export function parseBoolean(text: string): boolean | null {
+  switch (text) {
+    case '1':
+    case 'True':
+    case 'true':
+    case 'TRUE':
+      return true;
+    case '0':
+    case 'False':
+    case 'false':
+    case 'FALSE':
+      return false;
+    default:
+      return null;
+  }
+}
+
+/** The numeric response type of a `status` cell written as a code (`1`) or a label (`Survey Preview`). */
+export function statusCodeOf(value: TypedValue): number | null {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : null;
+  if (typeof value !== 'string') return null;
+  if (/^\d+$/.test(value)) return Number(value);
+  return STATUS_CODES[value] ?? null;
+}
+
+/** Any finite number written in plain decimal (for progress and duration, where the precision is small). */
+function parseMetricNumber(text: string, decimalComma: boolean): number | null {
+  const candidate = decimalComma ? text.replace(',', '.') : text;
+  if (!/^-?(?:\d+(?:\.\d*)?|\.\d+)$/.test(candidate)) return null;
+  return Number(candidate);
+}
+
+function typeMetadata(field: MetadataField, cell: string, zone: string, options: TypingOptions): TypedValue {
+  if (DATE_FIELDS.has(field)) return localDateToIso(cell, zone, options.offsets) ?? cell;
+  switch (field) {
+    case 'progress':
+    case 'duration':
+    case 'locationAccuracy':
+      return parseMetricNumber(cell, options.decimalComma) ?? cell;
+    case 'finished':
+      return parseBoolean(cell) ?? cell;
+    case 'status':
+      return /^\d+$/.test(cell) ? Number(cell) : cell;
+    case 'locationLatitude':
+    case 'locationLongitude':
+      return parseLosslessNumber(cell, options.decimalComma) ?? cell;
+    default:
+      return cell;
+  }
+}
+
+/**
+ * Types one CSV/TSV cell of `column`. An empty cell is null. Metadata is typed by its field (dates to UTC ISO
+ * using the column's zone, else `options.timeZone`); text-entry and labels columns stay strings; other answers
+ * and embedded data become numbers only when lossless ({@link parseLosslessNumber}).
+ */
+export function typeCell(
+  cell: string,
+  column: Pick<ColumnInfo, 'metadata' | 'isText' | 'isLabelsColumn' | 'timeZone'>,
+  options: TypingOptions,
+): TypedValue {
+  if (cell === '') return null;
+  if (column.metadata) return typeMetadata(column.metadata, cell, column.timeZone ?? options.timeZone, options);
+  if (column.isText || column.isLabelsColumn) return cell;
+  return parseLosslessNumber(cell, options.decimalComma) ?? cell;
+}
+
+/**
+ * Types one value of a JSON/NDJSON export's `values` object. JSON already carries numbers and arrays; only the
+ * metadata written as text or codes is converted (dates normalised to ISO with milliseconds, `finished` 0/1 →
+ * boolean, numeric strings of progress/duration → numbers).
+ */
+export function typeJsonValue(field: MetadataField | null, value: TypedValue, options: TypingOptions): TypedValue {
+  if (value === '' || value === null) return null;
+  if (!field) return value;
+  if (typeof value === 'number') {
+    if (field === 'finished') return value === 1 ? true : value === 0 ? false : value;
+    return value;
+  }
+  if (typeof value !== 'string') return value;
+  return typeMetadata(field, value, options.timeZone, options);
+}
