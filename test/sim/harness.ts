@@ -24,7 +24,9 @@ export async function startHarness(
   overrides: Partial<SimAppOptions> & { world?: SimWorld; surveys?: number } = {},
 ): Promise<Harness> {
   const world = overrides.world ?? createFakeWorld({ surveys: overrides.surveys ?? 3 });
-  const sim = createSimApp({ world, shapes: fakeShapes, buildExport: fakeBuildExport, credentials, ...overrides });
+  // Functional tests fire requests faster than Qualtrics allows; the rate-limit tests set their own limits.
+  const rateLimit = { brandPerMinute: 1e7, scale: 1e4 };
+  const sim = createSimApp({ world, shapes: fakeShapes, buildExport: fakeBuildExport, credentials, rateLimit, ...overrides });
   const server = await listen(sim);
   const url = server.url;
   return {
