@@ -44,12 +44,32 @@ export interface SimQuestion {
   blockId: string;
   /** True when the question's block is looped (loop and merge); its columns repeat per loop field. */
   looped?: boolean;
+  /** True when choices are shown in random order: the question gets a `_DO` (display order) field. */
+  randomized?: boolean;
+  /** Side-by-side (`SBS`) only: the columns, each a single-answer scale over `answers` (the rows). */
+  sbsColumns?: SimSbsColumn[];
+}
+
+/** One column of a side-by-side question: its columns are named `QIDn#<id>_<row>`. */
+export interface SimSbsColumn {
+  /** Column number as used in `QIDn#<id>_<row>`. */
+  id: string;
+  text: string;
+  choices: SimChoice[];
 }
 
 export interface SimFilter {
   filterId: string;
   filterName: string;
   creationDate: string;
+}
+
+/** A block of questions (`BL_…`), in flow order. */
+export interface SimBlock {
+  id: string;
+  description: string;
+  /** Loop and merge: the block repeats once per `SimSurvey.loops` label. */
+  looped?: boolean;
 }
 
 export interface SimSurvey {
@@ -67,12 +87,15 @@ export interface SimSurvey {
   /** Loop-and-merge loop labels (e.g. ["1","2","3"]), empty when the survey has no loop. */
   loops: string[];
   filters: SimFilter[];
+  /** Blocks in flow order (descriptions for the definition endpoints); absent means "derive from questions". */
+  blocks?: SimBlock[];
 }
 
 /** Response metadata in the JSON export's camelCase names. */
 export interface SimResponseMeta {
   startDate: number;
   endDate: number;
+  /** 0 for in-progress sessions (rendered empty in exports). */
   recordedDate: number;
   lastModifiedDate: number;
   /** 0 IP Address, 1 Survey Preview, 2 Survey Test, 4 Imported, 8 Spam, 16 Offline … */
@@ -100,12 +123,19 @@ export interface SimResponse {
   /**
    * Answers exactly as the json/ndjson export's `values` object would hold them (without metadata keys and with
    * default options): `QID1: 2`, `QID2: [1,3]` (multi-answer), `QID3_1: 4` (matrix row), `QID4_TEXT: "…"`,
-   * `QID1_DO: [3,1,2]` (display order), embedded data by field name. Seen-but-unanswered and unanswered questions
-   * are absent here; the export writers decide how each format renders them.
+   * `QID1_DO: ["3","1","2"]` (display order: choice ids as strings, as in the documented single-response example),
+   * embedded data by field name. Seen-but-unanswered and unanswered questions are absent here; the export writers
+   * decide how each format renders them.
    */
   answers: Record<string, unknown>;
   /** Embedded-data values keyed by field name. */
   embedded: Record<string, string>;
+  /**
+   * Question ids shown to the respondent (loop-and-merge questions prefixed `<loop>_`, e.g. `2_QID5`). A shown
+   * question without a key in `answers` is "seen but unanswered" (`seenUnansweredRecode`); a question not shown stays
+   * empty. Absent means every question was shown.
+   */
+  displayed?: string[];
 }
 
 /** Which responses an export or a control call selects. */
@@ -120,9 +150,13 @@ export interface SimWorld {
   /**
    * Live completed responses (or in-progress sessions) in recorded-date order, generated on the fly.
    * `asOf` replays the overlay up to that simulated time: an export started at T sees the data as it was at T,
-   * whatever is edited or deleted while it is being generated or downloaded.
+   * whatever is edited or deleted while it is being generated or downloaded. `order: 'lastModified'` (default
+   * `'recorded'`) yields them by last-modified date instead (sortByLastModifiedDate).
    */
-  responses(surveyId: string, opts?: { inProgress?: boolean; asOf?: number }): Iterable<SimResponse>;
+  responses(
+    surveyId: string,
+    opts?: { inProgress?: boolean; asOf?: number; order?: 'recorded' | 'lastModified' },
+  ): Iterable<SimResponse>;
   /** One live response by id (completed or in progress), or undefined. */
   response(surveyId: string, responseId: string): SimResponse | undefined;
   /** Number of live completed responses. */
@@ -135,7 +169,10 @@ export interface SimWorld {
   delete(surveyId: string, selector: ResponseSelector): string[];
   /** POST /surveys/{id}/responses: creates a completed response from `values` (same keys as GET). */
   create(surveyId: string, values: Record<string, unknown>): string;
-  /** PUT /responses/{id}: sets embedded data; resetRecordedDate=false moves recordedDate by +1 ms. */
+  /**
+   * PUT /responses/{id}: sets embedded data and bumps lastModifiedDate; resetRecordedDate=true sets recordedDate
+   * to now, false moves it by +1 ms. Returns false for an unknown or deleted response.
+   */
   updateEmbeddedData(
     surveyId: string,
     responseId: string,

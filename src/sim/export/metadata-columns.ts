@@ -1,0 +1,95 @@
+import type { ExportOptions, SimResponse, SimResponseMeta } from '../contract.ts';
+import type { Column } from './column-types.ts';
+
+/** `Status` codes and their labels (label exports write the label). */
+export const STATUS_LABELS: ReadonlyMap<number, string> = new Map([
+  [0, 'IP Address'],
+  [1, 'Survey Preview'],
+  [2, 'Survey Test'],
+  [4, 'Imported'],
+  [8, 'Spam'],
+  [16, 'Offline'],
+]);
+
+export const FINISHED_LABELS: ReadonlyMap<number, string> = new Map([
+  [1, 'True'],
+  [0, 'False'],
+]);
+
+type MetaSpec = readonly [importId: string, header: string, label: string, kind: 'date' | 'numeric' | 'string' | 'decimal'];
+
+/**
+ * The default metadata set, in the order real exports have it (FACTS.md §5.1; ropensci fixtures): ImportId, row-1
+ * header, row-2 label, kind.
+ */
+export const METADATA_SPECS: readonly MetaSpec[] = [
+  ['startDate', 'StartDate', 'Start Date', 'date'],
+  ['endDate', 'EndDate', 'End Date', 'date'],
+  ['status', 'Status', 'Response Type', 'numeric'],
+  ['ipAddress', 'IPAddress', 'IP Address', 'string'],
+  ['progress', 'Progress', 'Progress', 'numeric'],
+  ['duration', 'Duration (in seconds)', 'Duration (in seconds)', 'numeric'],
+  ['finished', 'Finished', 'Finished', 'numeric'],
+  ['recordedDate', 'RecordedDate', 'Recorded Date', 'date'],
+  ['_recordId', 'ResponseId', 'Response ID', 'string'],
+  ['recipientLastName', 'RecipientLastName', 'Recipient Last Name', 'string'],
+  ['recipientFirstName', 'RecipientFirstName', 'Recipient First Name', 'string'],
+  ['recipientEmail', 'RecipientEmail', 'Recipient Email', 'string'],
+  ['externalDataReference', 'ExternalReference', 'External Data Reference', 'string'],
+  ['locationLatitude', 'LocationLatitude', 'Location Latitude', 'decimal'],
+  ['locationLongitude', 'LocationLongitude', 'Location Longitude', 'decimal'],
+  ['distributionChannel', 'DistributionChannel', 'Distribution Channel', 'string'],
+  ['userLanguage', 'UserLanguage', 'User Language', 'string'],
+];
+
+const LAST_MODIFIED: MetaSpec = ['lastModifiedDate', 'LastModifiedDate', 'Last Modified Date', 'date'];
+
+function read(r: SimResponse, importId: string): number | string | undefined {
+  switch (importId) {
+    case '_recordId':
+      return r.responseId;
+    case 'finished':
+      return r.meta.finished ? 1 : 0;
+    case 'recordedDate':
+      // In-progress sessions have not been recorded yet: the cell stays empty.
+      return r.inProgress ? undefined : r.meta.recordedDate;
+    default: {
+      const v = r.meta[importId as keyof SimResponseMeta];
+      return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    }
+  }
+}
+
+/**
+ * Which metadata ids an export includes, in canonical order: the default set, or exactly `surveyMetadataIds`
+ * (which replaces it), plus `lastModifiedDate` with sortByLastModifiedDate (not for in-progress exports, where the
+ * sort has no effect).
+ */
+export function metadataIds(o: ExportOptions): string[] {
+  const all = [...METADATA_SPECS, LAST_MODIFIED].map((s) => s[0]);
+  const wanted = new Set(o.surveyMetadataIds ?? METADATA_SPECS.map((s) => s[0]));
+  if (o.sortByLastModifiedDate && !o.exportResponsesInProgress) wanted.add('lastModifiedDate');
+  return all.filter((id) => wanted.has(id));
+}
+
+/** The metadata columns of a tabular export. */
+export function metadataColumns(o: ExportOptions): Column[] {
+  const specs = new Map([...METADATA_SPECS, LAST_MODIFIED].map((s) => [s[0], s]));
+  return metadataIds(o).map((id) => {
+    const [importId, header, label, kind] = specs.get(id)!;
+    const col: Column = {
+      header,
+      label,
+      importId: kind === 'date' ? { ImportId: importId, timeZone: o.timeZone ?? 'UTC' } : { ImportId: importId },
+      type: kind === 'decimal' ? 'string' : kind,
+      get: (r) => {
+        const v = read(r, importId);
+        return v === '' ? undefined : v;
+      },
+    };
+    if (kind === 'decimal') col.decimalText = true;
+    if (importId === 'status') col.valueLabels = STATUS_LABELS;
+    if (importId === 'finished') col.valueLabels = FINISHED_LABELS;
+    return col;
+  });
+}
