@@ -122,6 +122,13 @@ describe('export-responses option validation', () => {
     }
   });
 
+  it('refuses newlineReplacement outside csv and tsv', async () => {
+    for (const format of ['xml', 'spss']) {
+      expect(await refusal({ format, newlineReplacement: ' ' })).toMatchObject({ status: 400, code: 'ERS_2' });
+    }
+    expect((await refusal({ format: 'tsv', newlineReplacement: ' ' })).status).toBe(200);
+  });
+
   it('refuses incompatible combinations (ERS_3)', async () => {
     const cases = [
       { filterId: 'FILTER_even', allowContinuation: true },

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import type { BuildExport, SimShapes, SimWorld } from '../contract.ts';
+import type { BuildExport, SimWorld } from '../contract.ts';
 import { AuthService, type SimCredentials } from './auth.ts';
-import type { ServerState, SimEnv, SimUser } from './context.ts';
+import type { ServerShapes, ServerState, SimEnv, SimUser } from './context.ts';
 import { controlApp } from './control.ts';
 import { errorBody, jsonResponse, routeLessNotFoundBody, SimHttpError } from './envelope.ts';
 import { ExportJobs } from './export-jobs.ts';
@@ -17,7 +17,7 @@ import { StatsRecorder } from './stats.ts';
 /** Everything the HTTP side needs; the CLI fills it from flags, tests inject their own world. */
 export interface SimAppOptions {
   world: SimWorld;
-  shapes: SimShapes;
+  shapes: ServerShapes;
   buildExport: BuildExport;
   credentials: SimCredentials;
   /** Rate limits: brand limit (default 3000/min), per-endpoint scale (default 1), burst, bucket clock. */
@@ -64,6 +64,7 @@ export function createSimApp(opts: SimAppOptions): SimApp {
   const state: ServerState = {
     world: opts.world,
     shapes: opts.shapes,
+    deleted: new Map(),
     buildExport: opts.buildExport,
     auth: new AuthService(opts.credentials, opts.world.clock, opts.tokenTtlSeconds ?? 3600),
     jobs: new ExportJobs(opts.world, opts.buildExport, opts.exportDelayMs ?? 1000),

@@ -37,10 +37,24 @@ export interface SimUser {
   datacenter: string;
 }
 
+/** `responseCounts` of GET /surveys/{id}. */
+export interface ResponseCounts {
+  auditable: number;
+  generated: number;
+  deleted: number;
+}
+
+/** The contract's shapes; `surveyLegacy` may take the live response counts as a second argument. */
+export type ServerShapes = Omit<SimShapes, 'surveyLegacy'> & {
+  surveyLegacy(survey: SimSurvey, counts?: ResponseCounts): Record<string, unknown>;
+};
+
 /** Everything the routes share. One instance per simulator. */
 export interface ServerState {
   world: SimWorld;
-  shapes: SimShapes;
+  shapes: ServerShapes;
+  /** Responses deleted per survey since start (through the API or the control API), for `responseCounts`. */
+  deleted: Map<string, number>;
   auth: AuthService;
   jobs: ExportJobs;
   faults: FaultInjector;

@@ -122,7 +122,9 @@ export function controlApp(state: ServerState): Hono<SimEnv> {
   });
   app.post('/surveys/:surveyId/responses/delete', async (c) => {
     const id = surveyId(c, state);
-    return c.json({ responseIds: state.world.delete(id, parseSelector(await body(c))) });
+    const responseIds = state.world.delete(id, parseSelector(await body(c)));
+    state.deleted.set(id, (state.deleted.get(id) ?? 0) + responseIds.length);
+    return c.json({ responseIds });
   });
   app.get('/surveys/:surveyId/responses', (c) => groundTruth(state, surveyId(c, state)));
   app.get('/faults', (c) => c.json(state.faults.describe()));

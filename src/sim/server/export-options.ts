@@ -10,6 +10,8 @@ import { ErrorCodes, SimHttpError } from './envelope.ts';
 /** A validated export request; `since` and `asOf` are filled in by the job store. */
 export interface ExportRequest {
   options: Omit<ExportOptions, 'asOf' | 'since'>;
+  /** The option names the body carried (json refuses some even at their default value). */
+  given: ReadonlySet<string>;
   allowContinuation: boolean;
   continuationToken?: string;
 }
@@ -84,6 +86,9 @@ export function parseExportRequest(body: unknown, survey: SimSurvey): ExportRequ
       );
     }
   }
+  if (b['newlineReplacement'] !== undefined && format !== 'csv' && format !== 'tsv') {
+    throw new SimHttpError(400, ErrorCodes.optionNotAllowed, `newlineReplacement is not allowed with format ${format}.`);
+  }
   checkCombinations(b);
   const startDate = parseDate(b, 'startDate');
   const endDate = parseDate(b, 'endDate');
@@ -113,7 +118,11 @@ export function parseExportRequest(body: unknown, survey: SimSurvey): ExportRequ
   // The multi-select recode defaults to the single-select one (FACTS.md §5.1).
   const multi = (b['multiselectSeenUnansweredRecode'] as number | undefined) ?? seen;
   if (multi !== undefined) options.multiselectSeenUnansweredRecode = multi;
-  const out: ExportRequest = { options, allowContinuation: b['allowContinuation'] === true };
+  const out: ExportRequest = {
+    options,
+    given: new Set(Object.keys(b)),
+    allowContinuation: b['allowContinuation'] === true,
+  };
   if (b['continuationToken'] !== undefined) out.continuationToken = b['continuationToken'] as string;
   return out;
 }

@@ -1,4 +1,6 @@
+import { validateExportOptions } from '../export/index.ts';
 import { ok, param, readJson, requireSurvey, type ServerState, type SimContext } from './context.ts';
+import { ErrorCodes, SimHttpError } from './envelope.ts';
 import { parseExportRequest } from './export-options.ts';
 import { streamBody } from './raw-send.ts';
 
@@ -6,6 +8,9 @@ import { streamBody } from './raw-send.ts';
 export async function startExport(c: SimContext, state: ServerState): Promise<Response> {
   const survey = requireSurvey(state, param(c, 'surveyId'));
   const request = parseExportRequest(await readJson(c), survey);
+  // The builder's own check, as a second gate: an option combination it cannot render must not start a job.
+  const problems = validateExportOptions({ ...request.options, asOf: state.world.clock.now() }, request.given);
+  if (problems.length > 0) throw new SimHttpError(400, ErrorCodes.invalidValue, `${problems[0]}.`);
   const { progressId } = state.jobs.start(survey.id, request, c.get('exportFail') === true);
   return ok(c, { progressId, percentComplete: 0, status: 'inProgress' });
 }

@@ -80,5 +80,6 @@ export function deleteResponse(c: SimContext, state: ServerState): Response {
   }
   const deleted = state.world.delete(survey.id, { responseIds: [param(c, 'responseId')] });
   if (deleted.length === 0) throw notFound();
+  state.deleted.set(survey.id, (state.deleted.get(survey.id) ?? 0) + deleted.length);
   return ok(c, undefined, { omitResult: true });
 }

@@ -28,7 +28,9 @@ export function listSurveys(c: SimContext, state: ServerState): Response {
 
 /** `GET /surveys/{surveyId}`: the legacy survey shape. */
 export function getSurvey(c: SimContext, state: ServerState): Response {
-  return ok(c, state.shapes.surveyLegacy(requireSurvey(state, param(c, 'surveyId'))));
+  const survey = requireSurvey(state, param(c, 'surveyId'));
+  const counts = { auditable: state.world.count(survey.id), generated: 0, deleted: state.deleted.get(survey.id) ?? 0 };
+  return ok(c, state.shapes.surveyLegacy(survey, counts));
 }
 
 /** `GET /survey-definitions/{surveyId}`: QSF-like; the real endpoint serialises `meta` before `result`. */
