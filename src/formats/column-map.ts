@@ -107,7 +107,9 @@ function uniqueKey(taken: Set<string>, base: string): string {
 /** A column of `dialect` described by its header cells, before keys and names are made unique. */
 function describeColumn(dialect: Dialect, index: number, tag: string, label: string | null, id: ImportIdCell | null) {
   const importId = id?.ImportId ?? (dialect === 'importid-tags' ? tag : null);
-  const legacyMeta = dialect === 'legacy' && /^V\d+$/.test(tag) && label ? metadataOfName(label) : null;
+  // Legacy V1…V10 say nothing; their row-2 label (ResponseID, StartDate…) is the useful name.
+  const legacyLabel = dialect === 'legacy' && /^V\d+$/.test(tag) && label ? label : null;
+  const legacyMeta = legacyLabel ? metadataOfName(legacyLabel) : null;
   const metadata = importId ? metadataOfImportId(importId) : (legacyMeta ?? metadataOfName(tag));
   const question = importId ? parseQuestionImportId(importId) : { questionId: null, loopId: null, part: null };
   return {
@@ -121,8 +123,7 @@ function describeColumn(dialect: Dialect, index: number, tag: string, label: str
     ...question,
     metadata,
     isText: isTextName(importId ?? tag),
-    // Legacy V1…V10 say nothing; their row-2 label (ResponseID, StartDate…) is the useful name.
-    baseName: legacyMeta && label ? label : tag === '' ? `column_${index + 1}` : tag,
+    baseName: legacyLabel ?? (tag === '' ? `column_${index + 1}` : tag),
     baseKey: importId ? importId + (id?.choiceId ? `#${id.choiceId}` : '') : tag === '' ? `column_${index + 1}` : tag,
   };
 }

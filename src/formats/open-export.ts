@@ -69,7 +69,7 @@ export async function openExport(path: string, options: OpenExportOptions = {}):
   if (!isValidTimeZone(timeZone)) throw new ExportFileError(path, `unknown time zone "${timeZone}" in options`);
   const { source, head } = await openSource(path);
   const format = options.format ?? detectFormat(source.entryName ?? source.path, head);
-  if (!format) throw new ExportFileError(source.label, 'format cannot be detected');
+  if (!format) throw new ExportFileError(source.label, 'is not a known export format (binary content)');
   const columns = await readColumns(source, format);
   const typing: TypingOptions = { timeZone, decimalComma: options.decimalComma ?? false, offsets: new ZoneOffsets() };
   const running = new Set<AsyncGenerator<ExportRecord>>();

@@ -25,7 +25,7 @@ export function formatFromName(name: string): ExportFormat | null {
  * Detects the format of an export from its first bytes (a few KB) and, when the content does not decide, its
  * name. Content signatures win: UTF-16 BOM → tsv (Qualtrics writes TSV as UTF-16), `$FL2`/`$FL3` → sav,
  * `<` → xml, `{"responses"` → json, a first line that is a whole `{…}` object → ndjson. Then the extension; then
- * tabs vs commas in the first line. Returns null only for an empty head.
+ * tabs vs commas in the first line. Returns null for an empty head or binary content that is not SPSS.
  */
 export function detectFormat(name: string | null, head: Uint8Array): ExportFormat | null {
   if (head.length === 0) return null;
@@ -35,6 +35,8 @@ export function detectFormat(name: string | null, head: Uint8Array): ExportForma
   }
   const ascii = Buffer.from(head.subarray(0, 4)).toString('latin1');
   if (ascii === '$FL2' || ascii === '$FL3') return 'sav';
+  // NUL bytes without a UTF-16 BOM: binary content that no text export holds.
+  if (head.subarray(0, 4096).includes(0)) return null;
   const text = Buffer.from(head).toString('utf8').replace(/^\uFEFF/, '');
   const start = text.trimStart();
   if (start.startsWith('<')) return 'xml';

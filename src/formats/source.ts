@@ -115,6 +115,7 @@ export async function openSource(path: string): Promise<{ source: ExportSource; 
   const { head, size } = await readHead(path, 64 * 1024);
   if (size === 0) throw new ExportFileError(path, 'is empty (0 bytes)');
   if (!startsWith(head, ZIP_LOCAL) && !startsWith(head, ZIP_EMPTY)) {
+    if (/\.zip$/i.test(path)) throw new ExportFileError(path, 'is not a zip archive (no zip signature at the start)');
     const source: ExportSource = {
       path,
       entryName: null,
