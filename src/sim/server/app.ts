@@ -101,10 +101,15 @@ export function createSimApp(opts: SimAppOptions): SimApp {
         err.headers,
       );
     }
-    // An unexpected failure is answered like Qualtrics' own 500s; the detail stays out of the body.
+    // An unexpected failure is answered like Qualtrics' own 500s; the detail goes to stderr, not into the body.
+    process.stderr.write(`qsync sim: ${c.req.method} ${new URL(c.req.url).pathname} failed: ${oneLine(err)}\n`);
     return jsonResponse(500, errorBody(500, 'GEN_1', 'Internal server error.', { instanceId: crypto.randomUUID() }));
   });
   return { app, state };
+}
+
+function oneLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
 }
 
 function userOf(world: SimWorld, datacenter: string): SimUser {
