@@ -47,9 +47,6 @@ export function validateExportOptions(o: ExportOptions, given: ReadonlySet<strin
   if (o.sortByLastModifiedDate && o.filterId !== undefined) problems.push('sortByLastModifiedDate cannot be combined with filterId');
   if (o.startDate !== undefined && o.endDate !== undefined && o.startDate >= o.endDate) problems.push('startDate must be before endDate');
   if (o.limit !== undefined && (!Number.isInteger(o.limit) || o.limit < 1)) problems.push('limit must be a positive integer');
-  if (o.newlineReplacement !== undefined && o.format !== 'csv' && o.format !== 'tsv') {
-    problems.push('newlineReplacement applies to csv and tsv only');
-  }
   if (o.timeZone !== undefined) {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: o.timeZone });
