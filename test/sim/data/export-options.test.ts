@@ -161,6 +161,7 @@ describe('export options', () => {
 
   it('a bad timeZone fails the stream', async () => {
     await expect(exportBytes(world, 0, { timeZone: 'Mars/Olympus' })).rejects.toThrow(/time zone/i);
+    await expect(exportBytes(world, 0, { timeZone: 'Mars/Olympus', compress: true })).rejects.toThrow(/time zone/i);
   });
 });
 
