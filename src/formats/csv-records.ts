@@ -11,7 +11,7 @@ import type { ExportSource } from './source.ts';
 import { statusCodeOf, type TypingOptions, typeCell } from './typing.ts';
 import type { ColumnMap, ExportRecord, TypedValue } from './types.ts';
 
-async function* rowsOf(source: ExportSource, delimiter: ',' | '\t'): AsyncGenerator<string[]> {
+async function* batchesOf(source: ExportSource, delimiter: ',' | '\t'): AsyncGenerator<string[][]> {
   const bytes = await source.open();
   yield* parseDelimitedRows(decodeText(bytes), delimiter);
 }
@@ -19,10 +19,9 @@ async function* rowsOf(source: ExportSource, delimiter: ',' | '\t'): AsyncGenera
 /** Reads the header rows of a CSV/TSV export and builds its column map; reads no further than row 3. */
 export async function readDelimitedHeader(source: ExportSource, delimiter: ',' | '\t'): Promise<ColumnMap> {
   const first: string[][] = [];
-  const rows = rowsOf(source, delimiter);
   try {
-    for await (const row of rows) {
-      first.push(row);
+    for await (const batch of batchesOf(source, delimiter)) {
+      first.push(...batch.slice(0, MAX_HEADER_ROWS - first.length));
       if (first.length >= MAX_HEADER_ROWS) break;
     }
   } catch (err) {
@@ -63,21 +62,23 @@ export async function* delimitedRecords(
   let seen = 0;
   let index = 0;
   try {
-    for await (const row of rowsOf(source, delimiter)) {
-      if (seen++ < map.headerRows) continue;
-      checkWidth(row, columns.length, index, source.label);
-      const values: Record<string, TypedValue> = {};
-      for (const column of columns) values[column.key] = typeCell(row[column.index] ?? '', column, typing);
-      const id = idColumn ? values[idColumn.key] : null;
-      const record: ExportRecord = {
-        responseId: typeof id === 'string' ? id : id == null ? null : String(id),
-        index,
-        values,
-        statusCode: statusColumn ? statusCodeOf(values[statusColumn.key] ?? null) : null,
-      };
-      if (keepRaw) record.raw = row;
-      index++;
-      yield record;
+    for await (const batch of batchesOf(source, delimiter)) {
+      for (const row of batch) {
+        if (seen++ < map.headerRows) continue;
+        checkWidth(row, columns.length, index, source.label);
+        const values: Record<string, TypedValue> = {};
+        for (const column of columns) values[column.key] = typeCell(row[column.index] ?? '', column, typing);
+        const id = idColumn ? values[idColumn.key] : null;
+        const record: ExportRecord = {
+          responseId: typeof id === 'string' ? id : id == null ? null : String(id),
+          index,
+          values,
+          statusCode: statusColumn ? statusCodeOf(values[statusColumn.key] ?? null) : null,
+        };
+        if (keepRaw) record.raw = row;
+        index++;
+        yield record;
+      }
     }
   } catch (err) {
     throw asExportFileError(source.label, err);

@@ -2,8 +2,6 @@
  * Streamed CSV/TSV rows with papaparse (arrays mode, backpressure through its Node duplex stream).
  */
 
-import { type Duplex, Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import Papa from 'papaparse';
 
 /** Row terminator of a delimited file. */
@@ -62,34 +60,30 @@ async function* replay(peeked: string[], iterator: AsyncIterator<string>, done: 
 }
 
 /**
- * Parses decoded text into rows of cells, streamed: papaparse pauses when the consumer is slower than the
- * input, and the input is read only as fast as rows are consumed. Empty lines are skipped. Breaking out of the
- * loop stops reading.
+ * Parses decoded text into batches of rows (one batch per input chunk), streamed with papaparse's chunk parser:
+ * the next chunk is read only when the consumer asks for the next batch, so memory holds one chunk and the
+ * unfinished row after it. Empty lines are skipped. Returning early stops the input.
  */
-export async function* parseDelimitedRows(text: AsyncIterable<string>, delimiter: ',' | '\t'): AsyncGenerator<string[]> {
+export async function* parseDelimitedRows(text: AsyncIterable<string>, delimiter: ',' | '\t'): AsyncGenerator<string[][]> {
   const iterator = text[Symbol.asyncIterator]();
   const { newline, peeked, done } = await peekNewline(iterator);
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, {
-    delimiter,
-    newline,
-    quoteChar: '"',
-    escapeChar: '"',
-    header: false,
-    skipEmptyLines: true,
-  }) as unknown as Duplex;
-  const input = Readable.from(replay(peeked, iterator, done), { objectMode: true });
-  let failure: unknown = null;
-  const piping = pipeline(input, parser).catch((err: unknown) => {
-    failure = err;
-    parser.destroy(err as Error);
-  });
-  try {
-    for await (const row of parser as AsyncIterable<string[]>) yield row;
-    await piping;
-    if (failure) throw failure;
-  } finally {
-    input.destroy();
-    parser.destroy();
-    await piping;
+  const parser = new Papa.Parser({ delimiter, newline, quoteChar: '"', escapeChar: '"', header: false });
+  let partial = '';
+  const take = (input: string, last: boolean): string[][] => {
+    // With ignoreLastRow the unfinished last row is left out and the cursor stops where it starts.
+    const result = parser.parse(input, 0, !last) as { data: string[][]; meta: { cursor: number } };
+    partial = last ? '' : input.slice(result.meta.cursor);
+    return result.data.filter((row) => row.length > 1 || row[0] !== '');
+  };
+  let input = '';
+  for await (const chunk of replay(peeked, iterator, done)) {
+    input += chunk;
+    // A row longer than a chunk (a huge quoted answer) is re-parsed only when its text has doubled: linear time.
+    if (partial.length > 0 && input.length < 2 * partial.length) continue;
+    const rows = take(input, false);
+    input = partial;
+    if (rows.length) yield rows;
   }
+  const rows = take(input, true);
+  if (rows.length) yield rows;
 }

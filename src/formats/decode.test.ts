@@ -56,7 +56,7 @@ describe('delimited rows', () => {
       for (const ch of csv) yield ch;
     }
     const rows: string[][] = [];
-    for await (const row of parseDelimitedRows(pieces(), ',')) rows.push(row);
+    for await (const batch of parseDelimitedRows(pieces(), ',')) rows.push(...batch);
     expect(rows).toEqual([
       ['h1', 'h2'],
       ['x\ny', 'say "hi"'],

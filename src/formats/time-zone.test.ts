@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTimeZone, localDateToIso, wallTimeToUtc, ZoneOffsets } from './time-zone.ts';
+import { isoFromMs, isValidTimeZone, localDateToIso, wallTimeToUtc, ZoneOffsets } from './time-zone.ts';
 
 const offsets = new ZoneOffsets();
 const iso = (text: string, zone: string) => localDateToIso(text, zone, offsets);
@@ -45,5 +45,15 @@ describe('local dates to UTC', () => {
     expect(wallTimeToUtc(Date.UTC(2024, 0, 1), 'UTC', offsets)).toBe(Date.UTC(2024, 0, 1));
     expect(isValidTimeZone('America/Denver')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('isoFromMs', () => {
+  it('matches Date#toISOString, leap days and epoch edges included', () => {
+    const edges = [0, -1, 951782400000, 951868799999, 4102444800000, Date.UTC(1900, 1, 28, 23, 59, 59, 999), Date.UTC(2024, 1, 29, 12)];
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const samples = [...edges, ...Array.from({ length: 5000 }, () => Math.floor((random() - 0.3) * 6e12))];
+    for (const ms of samples) expect(isoFromMs(ms)).toBe(new Date(ms).toISOString());
   });
 });

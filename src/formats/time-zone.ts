@@ -16,6 +16,25 @@ const MAX_CACHED_OFFSETS = 50_000;
 export class ZoneOffsets {
   readonly #formatters = new Map<string, Intl.DateTimeFormat>();
   readonly #offsets = new Map<string, number>();
+  /** zone → 15-minute wall-clock bucket → UTC ms minus wall ms, for {@link wallTimeToUtc}. */
+  readonly #resolved = new Map<string, Map<number, number>>();
+
+  /**
+   * The resolved shift of a wall-clock bucket (see {@link wallTimeToUtc}), memoised: modern zones change offset
+   * only at quarter hours of local time, so every wall time in one 15-minute bucket resolves alike.
+   */
+  resolvedShift(zone: string, wallMs: number, resolve: () => number): number {
+    let byBucket = this.#resolved.get(zone);
+    if (!byBucket) this.#resolved.set(zone, (byBucket = new Map()));
+    const bucket = Math.floor(wallMs / BUCKET_MS);
+    let shift = byBucket.get(bucket);
+    if (shift === undefined) {
+      if (byBucket.size >= MAX_CACHED_OFFSETS) byBucket.clear();
+      shift = resolve();
+      byBucket.set(bucket, shift);
+    }
+    return shift;
+  }
 
   /** Offset of `zone` from UTC at instant `utcMs`, in milliseconds (e.g. -25200000 for UTC−7). */
   offsetAt(zone: string, utcMs: number): number {
@@ -75,6 +94,11 @@ export function isValidTimeZone(zone: string): boolean {
  */
 export function wallTimeToUtc(wallMs: number, zone: string, offsets: ZoneOffsets): number {
   if (zone === 'UTC') return wallMs;
+  const start = Math.floor(wallMs / BUCKET_MS) * BUCKET_MS;
+  return wallMs + offsets.resolvedShift(zone, wallMs, () => resolveWallTime(start, zone, offsets) - start);
+}
+
+function resolveWallTime(wallMs: number, zone: string, offsets: ZoneOffsets): number {
   const before = offsets.offsetAt(zone, wallMs - DAY_MS);
   const after = offsets.offsetAt(zone, wallMs + DAY_MS);
   const candidates = [wallMs - before, wallMs - after].filter((t) => t + offsets.offsetAt(zone, t) === wallMs);
@@ -82,8 +106,66 @@ export function wallTimeToUtc(wallMs: number, zone: string, offsets: ZoneOffsets
   return Math.min(...candidates);
 }
 
-const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
 const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number written by `length` ASCII digits at `at`, or -1 when any is not a digit. */
+function digitsAt(text: string, at: number, length: number): number {
+  let n = 0;
+  for (let i = at; i < at + length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Wall-clock ms (as UTC) of `YYYY-MM-DD HH:MM[:SS[.fff]]` (space or `T`), or null when not such a time. */
+function parseWallTime(text: string): number | null {
+  const n = text.length;
+  if (n !== 16 && n !== 19 && !(n >= 21 && n <= 23 && text[19] === '.')) return null;
+  if (text[4] !== '-' || text[7] !== '-' || (text[10] !== ' ' && text[10] !== 'T') || text[13] !== ':') return null;
+  if (n > 16 && text[16] !== ':') return null;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = n > 16 ? digitsAt(text, 17, 2) : 0;
+  const ms = n > 19 ? digitsAt(text, 20, n - 20) * 10 ** (23 - n) : 0;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return null;
+  if (second < 0 || second > 59 || ms < 0) return null;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0)) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** `Date#toISOString` for years 0–9999, by integer arithmetic (civil-from-days), several times faster. */
+export function isoFromMs(ms: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  let rest = ms - days * DAY_MS;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999) return new Date(ms).toISOString();
+  const hour = Math.floor(rest / HOUR_MS);
+  rest -= hour * HOUR_MS;
+  const minute = Math.floor(rest / 60_000);
+  rest -= minute * 60_000;
+  const second = Math.floor(rest / 1000);
+  const milli = rest - second * 1000;
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(milli, 3)}Z`;
+}
 
 /**
  * A Qualtrics date cell → UTC ISO-8601 with milliseconds, or null when the cell is not a date this reads.
@@ -92,20 +174,8 @@ const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\
  * (JSON exports: `2020-02-11T03:44:39Z`) is normalised as is.
  */
 export function localDateToIso(text: string, zone: string, offsets: ZoneOffsets): string | null {
-  const m = WALL_TIME.exec(text);
-  if (m) {
-    const [, y, mo, d, h, mi, s, frac] = m;
-    const month = Number(mo);
-    const day = Number(d);
-    const hour = Number(h);
-    const minute = Number(mi);
-    const second = s === undefined ? 0 : Number(s);
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
-    const ms = frac === undefined ? 0 : Number(frac.padEnd(3, '0'));
-    const wall = Date.UTC(Number(y), month - 1, day, hour, minute, second, ms);
-    if (new Date(wall).getUTCDate() !== day) return null;
-    return new Date(wallTimeToUtc(wall, zone, offsets)).toISOString();
-  }
+  const wall = parseWallTime(text);
+  if (wall !== null) return isoFromMs(wallTimeToUtc(wall, zone, offsets));
   if (ZONED_ISO.test(text)) {
     const t = Date.parse(text);
     return Number.isNaN(t) ? null : new Date(t).toISOString();
