@@ -16,12 +16,16 @@ async function* batchesOf(source: ExportSource, delimiter: ',' | '\t'): AsyncGen
   yield* parseDelimitedRows(decodeText(bytes), delimiter);
 }
 
+function isBlank(row: readonly string[]): boolean {
+  return row.length === 1 && row[0] === '';
+}
+
 /** Reads the header rows of a CSV/TSV export and builds its column map; reads no further than row 3. */
 export async function readDelimitedHeader(source: ExportSource, delimiter: ',' | '\t'): Promise<ColumnMap> {
   const first: string[][] = [];
   try {
     for await (const batch of batchesOf(source, delimiter)) {
-      first.push(...batch.slice(0, MAX_HEADER_ROWS - first.length));
+      for (const row of batch) if (first.length < MAX_HEADER_ROWS && !isBlank(row)) first.push(row);
       if (first.length >= MAX_HEADER_ROWS) break;
     }
   } catch (err) {
@@ -64,6 +68,8 @@ export async function* delimitedRecords(
   try {
     for await (const batch of batchesOf(source, delimiter)) {
       for (const row of batch) {
+        // Blank lines are skipped, except in a one-column export where a blank line is an empty answer.
+        if (isBlank(row) && (seen < map.headerRows || columns.length > 1)) continue;
         if (seen++ < map.headerRows) continue;
         checkWidth(row, columns.length, index, source.label);
         const values: Record<string, TypedValue> = {};

@@ -62,7 +62,8 @@ async function* replay(peeked: string[], iterator: AsyncIterator<string>, done: 
 /**
  * Parses decoded text into batches of rows (one batch per input chunk), streamed with papaparse's chunk parser:
  * the next chunk is read only when the consumer asks for the next batch, so memory holds one chunk and the
- * unfinished row after it. Empty lines are skipped. Returning early stops the input.
+ * unfinished row after it. A blank line comes through as `['']` (in a one-column export it is an empty answer;
+ * the caller decides); the newline at the end of the file makes no row. Returning early stops the input.
  */
 export async function* parseDelimitedRows(text: AsyncIterable<string>, delimiter: ',' | '\t'): AsyncGenerator<string[][]> {
   const iterator = text[Symbol.asyncIterator]();
@@ -73,7 +74,7 @@ export async function* parseDelimitedRows(text: AsyncIterable<string>, delimiter
     // With ignoreLastRow the unfinished last row is left out and the cursor stops where it starts.
     const result = parser.parse(input, 0, !last) as { data: string[][]; meta: { cursor: number } };
     partial = last ? '' : input.slice(result.meta.cursor);
-    return result.data.filter((row) => row.length > 1 || row[0] !== '');
+    return result.data;
   };
   let input = '';
   for await (const chunk of replay(peeked, iterator, done)) {
@@ -84,6 +85,7 @@ export async function* parseDelimitedRows(text: AsyncIterable<string>, delimiter
     input = partial;
     if (rows.length) yield rows;
   }
-  const rows = take(input, true);
+  // The newline that ends the file ends the last row; parsed as is, papaparse would add an empty row after it.
+  const rows = take(input.endsWith(newline) ? input.slice(0, -newline.length) : input, true);
   if (rows.length) yield rows;
 }

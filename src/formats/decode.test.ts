@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { detectNewline, parseDelimitedRows } from './csv-rows.ts';
 import { decodeText } from './decode.ts';
@@ -60,7 +63,23 @@ describe('delimited rows', () => {
     expect(rows).toEqual([
       ['h1', 'h2'],
       ['x\ny', 'say "hi"'],
+      [''], // the blank line; the final CRLF makes no row
       ['last', ''],
     ]);
+  });
+
+  it('gives the same rows as a whole-string parse, whatever the chunking (real Beskar export)', async () => {
+    const path = resolve(import.meta.dirname, '../../test/fixtures/real/ropensci__qualtRics/tests__fixtures__fetch_survey.yml.r08_GET_200.zip__Beskar Armor.csv');
+    const text = readFileSync(path, 'utf8');
+    const whole = Papa.parse<string[]>(text.replace(/\r\n$/, ''), { newline: '\r\n' }).data;
+    expect(whole).toHaveLength(47);
+    for (const size of [1, 5, 64, 333, 4096]) {
+      async function* pieces() {
+        for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+      }
+      const rows: string[][] = [];
+      for await (const batch of parseDelimitedRows(pieces(), ',')) rows.push(...batch);
+      expect(rows).toEqual(whole);
+    }
   });
 });

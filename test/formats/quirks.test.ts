@@ -251,4 +251,26 @@ describe('export quirks', () => {
       ['R_bbbbbbbbbbbbbbb', '2016-07-28T12:53:18.000Z', false, null],
     ]);
   });
+
+  it('a one-column export keeps blank answers as records; blank lines elsewhere are skipped', async () => {
+    const one = ['Q5', 'Comment', id({ ImportId: 'QID5_TEXT' }), 'first', '', '"two\nlines"', ''].join('\r\n') + '\r\n';
+    const { records } = await readAll(writeTemp(dir, 'one-column.csv', one));
+    expect(records.map((r) => r.values.QID5_TEXT)).toEqual(['first', null, 'two\nlines', null]);
+    const many = currentCsv(['ResponseId', 'Q1'], ['Response ID', 'Q'], [id({ ImportId: '_recordId' }), id({ ImportId: 'QID1' })], [
+      ['R_aaaaaaaaaaaaaaa', '1'],
+      [''],
+      ['R_bbbbbbbbbbbbbbb', '2'],
+    ]);
+    expect((await readAll(writeTemp(dir, 'blank-line.csv', many))).records.map((r) => r.responseId)).toEqual(['R_aaaaaaaaaaaaaaa', 'R_bbbbbbbbbbbbbbb']);
+  });
+
+  it('an export with no responses has its columns and no records; keepRaw keeps the cells', async () => {
+    const empty = currentCsv(['ResponseId', 'Q1'], ['Response ID', 'Q'], [id({ ImportId: '_recordId' }), id({ ImportId: 'QID1' })], []);
+    const none = await readAll(writeTemp(dir, 'no-responses.csv', empty));
+    expect(none.file.columns.columns.map((c) => c.key)).toEqual(['_recordId', 'QID1']);
+    expect(none.records).toEqual([]);
+    const one = currentCsv(['ResponseId', 'Q1'], ['Response ID', 'Q'], [id({ ImportId: '_recordId' }), id({ ImportId: 'QID1' })], [['R_aaaaaaaaaaaaaaa', '007']]);
+    const raw = await readAll(writeTemp(dir, 'raw.csv', one), { keepRaw: true });
+    expect(raw.records[0]!.raw).toEqual(['R_aaaaaaaaaaaaaaa', '007']);
+  });
 });
