@@ -10,6 +10,8 @@ describe('detectDialect', () => {
     expect(detectDialect([['ResponseID', 'Q1'], ['R_5jOny0MNHNU6WS9', '1'], ['R_2606AqfRTGJkCvH', '2']])).toBe('single-header');
     expect(detectDialect([['_recordId', 'QID1'], ['R_5jOny0MNHNU6WS9', '1']])).toBe('single-header');
     expect(detectDialect([['SolutionRevision'], ['SolutionRevision'], ['{"ImportId":"SolutionRevision"}']])).toBe('current');
+    expect(detectDialect([['Q3_1'], ['Pick - A'], ['{"choiceId":"1","ImportId":"QID3"}']])).toBe('current');
+    expect(detectDialect([['Data'], ['{"a":1}'], ['{"b":2}']])).toBe('single-header');
   });
 
   it('knows how many header rows each has', () => {

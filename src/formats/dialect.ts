@@ -33,7 +33,8 @@ export function detectDialect(rows: readonly (readonly string[])[]): Dialect {
   const third = firstCell(row3);
   if (third.startsWith('{"ImportId"') || third.startsWith('{ "ImportId"')) return 'current';
   if (/^\{\s*'ImportId'/.test(third)) return 'insights';
-  if (third.startsWith('{') && row3?.every((c) => c === '' || c.trim().startsWith('{'))) return 'current';
+  // Same JSON row with its keys in another order (`{"choiceId":"1","ImportId":"QID3"}`).
+  if (third.startsWith('{') && row3?.every((c) => c.trim().startsWith('{') && c.includes('"ImportId"'))) return 'current';
   if (!row1) return 'single-header';
   if (row1[0] === 'V1' && row1.includes('V10')) return 'legacy';
   if (row1.some((c) => IMPORT_ID_TAGS.has(c)) || row1.some((c) => QUESTION_IMPORT_ID.test(c))) {
