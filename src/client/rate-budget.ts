@@ -1,3 +1,4 @@
+import { APIUserAbortError } from './errors.ts';
 import {
   admit,
   type BucketLimits,
@@ -37,18 +38,34 @@ export interface BudgetKey {
   perMinute?: number | undefined;
 }
 
+interface Waiter {
+  resolve(): void;
+  reject(err: unknown): void;
+  signal: AbortSignal | undefined;
+  onAbort?: () => void;
+}
+
+/** One leaky bucket with its FIFO of waiting requests. */
+interface Bucket {
+  limits: BucketLimits;
+  state: BucketState;
+  queue: Waiter[];
+  pumping: boolean;
+}
+
 /**
  * The client's rate budget (like octokit plugin-throttling): leaky buckets for the brand (3000/min) and for each
  * endpoint group, at a share of the published limits, shared by all concurrent work of every client given the same
- * instance. A 429 halves the whole budget's rate for a cool-down, then it recovers gradually.
+ * instance. Waiting requests queue in order and are re-paced at every admission, so a 429 — which halves the whole
+ * budget's rate for a cool-down, then lets it recover gradually — slows the requests already waiting too.
  */
 export class RateBudget {
   readonly share: number;
   private readonly brandPublished: number;
-  private readonly brand: BucketLimits;
-  private brandState: BucketState = IDLE_BUCKET;
-  private readonly groups = new Map<string, { limits: BucketLimits; state: BucketState }>();
+  private readonly brand: Bucket;
+  private readonly groups = new Map<string, Bucket>();
   private slowdown: SlowdownState = NO_SLOWDOWN;
+  private lastPenaltyAt = Number.NEGATIVE_INFINITY;
   private readonly opts: { cooldownMs: number; recoverMs: number; minFactor: number };
   private readonly clock: { now(): number };
   private readonly sleep: SleepFn;
@@ -57,7 +74,7 @@ export class RateBudget {
     this.share = options.share ?? 0.8;
     if (!(this.share > 0 && this.share <= 1)) throw new RangeError(`RateBudget share must be in (0, 1] (got ${this.share})`);
     this.brandPublished = options.brandPerMinute ?? BRAND_PER_MINUTE;
-    this.brand = limitsFor(this.brandPublished, this.share);
+    this.brand = bucket(limitsFor(this.brandPublished, this.share));
     this.opts = {
       cooldownMs: options.cooldownMs ?? 60_000,
       recoverMs: options.recoverMs ?? 60_000,
@@ -72,25 +89,26 @@ export class RateBudget {
    * slow group does not hold brand capacity meanwhile). Abortable. Returns the total wait (ms).
    */
   async acquire(key: BudgetKey, signal?: AbortSignal): Promise<number> {
-    let waited = 0;
+    const started = this.clock.now();
     const group = this.groupOf(key);
-    if (group) {
-      const wait = this.reserve(group);
-      if (wait > 0) await this.sleep(wait, signal);
-      waited += wait;
-    }
-    const { state, waitMs } = admit(this.brandState, this.clock.now(), this.brand, this.factor());
-    this.brandState = state;
-    if (waitMs > 0) await this.sleep(waitMs, signal);
-    return waited + waitMs;
+    if (group) await this.take(group, signal);
+    await this.take(this.brand, signal);
+    return this.clock.now() - started;
   }
 
-  /** Records a 429: slows the whole budget and marks the brand bucket and the request's group bucket as full. */
-  penalize(key: BudgetKey): void {
+  /**
+   * Records a 429 on a request sent at `sentAt`: marks the brand bucket and the request's group bucket as full,
+   * and halves the budget's rate — once per congestion event: 429s for requests sent before the last halving
+   * took effect do not halve it again.
+   */
+  penalize(key: BudgetKey, sentAt = Number.POSITIVE_INFINITY): void {
     const now = this.clock.now();
-    this.slowdown = penalize(this.slowdown, now, this.opts);
+    if (sentAt >= this.lastPenaltyAt) {
+      this.slowdown = penalize(this.slowdown, now, this.opts);
+      this.lastPenaltyAt = now;
+    }
     const factor = this.factor();
-    this.brandState = fill(this.brandState, now, this.brand, factor);
+    this.brand.state = fill(this.brand.state, now, this.brand.limits, factor);
     const group = this.groupOf(key);
     if (group) group.state = fill(group.state, now, group.limits, factor);
   }
@@ -100,19 +118,63 @@ export class RateBudget {
     return slowdownFactor(this.slowdown, this.clock.now(), this.opts.recoverMs);
   }
 
-  private reserve(group: { limits: BucketLimits; state: BucketState }): number {
-    const { state, waitMs } = admit(group.state, this.clock.now(), group.limits, this.factor());
-    group.state = state;
-    return waitMs;
+  /** Takes one slot of `b`: at once when nobody waits and the bucket has room, else in FIFO order. */
+  private take(b: Bucket, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new APIUserAbortError());
+    if (b.queue.length === 0) {
+      const r = admit(b.state, this.clock.now(), b.limits, this.factor());
+      if (r.waitMs <= 0) {
+        b.state = r.state;
+        return Promise.resolve();
+      }
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, signal };
+      if (signal) {
+        waiter.onAbort = () => {
+          const i = b.queue.indexOf(waiter);
+          if (i >= 0) b.queue.splice(i, 1);
+          reject(new APIUserAbortError());
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      b.queue.push(waiter);
+      void this.pump(b);
+    });
   }
 
-  private groupOf(key: BudgetKey): { limits: BucketLimits; state: BucketState } | undefined {
+  /** Admits queued waiters one by one, recomputing each wait with the current rate (so slowdowns apply at once). */
+  private async pump(b: Bucket): Promise<void> {
+    if (b.pumping) return;
+    b.pumping = true;
+    try {
+      while (b.queue.length > 0) {
+        const r = admit(b.state, this.clock.now(), b.limits, this.factor());
+        if (r.waitMs > 0) {
+          await this.sleep(Math.ceil(r.waitMs));
+          continue;
+        }
+        b.state = r.state;
+        const waiter = b.queue.shift()!;
+        if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+        waiter.resolve();
+      }
+    } finally {
+      b.pumping = false;
+    }
+  }
+
+  private groupOf(key: BudgetKey): Bucket | undefined {
     if (!key.group || !key.perMinute || key.perMinute >= this.brandPublished) return undefined;
     let entry = this.groups.get(key.group);
     if (!entry) {
-      entry = { limits: limitsFor(key.perMinute, this.share), state: IDLE_BUCKET };
+      entry = bucket(limitsFor(key.perMinute, this.share));
       this.groups.set(key.group, entry);
     }
     return entry;
   }
+}
+
+function bucket(limits: BucketLimits): Bucket {
+  return { limits, state: IDLE_BUCKET, queue: [], pumping: false };
 }

@@ -53,6 +53,15 @@ describe('request pipeline', () => {
     expect(client.rateBudget.factor()).toBe(0.5);
   });
 
+  it('clients given one RateBudget share it: a 429 seen by one slows the other', async () => {
+    const script = new Script().on('GET', WHOAMI, fail(429, 'RATE', 'Too many requests'), ok({}));
+    const a = setup(script);
+    const b = setup(new Script(), { rateBudget: a.client.rateBudget });
+    expect(b.client.rateBudget).toBe(a.client.rateBudget);
+    await a.client.whoami.get();
+    expect(b.client.rateBudget.factor()).toBe(0.5);
+  });
+
   it('honours Retry-After in seconds and as a date', async () => {
     const start = fakeTime().clock.now();
     const date = new Date(start + 9000).toUTCString();

@@ -95,8 +95,40 @@ describe('RateBudget', () => {
   it('is shared: two callers draw from the same buckets', async () => {
     const t = fakeTime(0);
     const budget = new RateBudget({ share: 1, brandPerMinute: 600, clock: t.clock, sleep: t.sleep });
-    const waits = await Promise.all(Array.from({ length: 11 }, () => budget.acquire({})));
-    expect(waits.filter((w) => w > 0)).toEqual([100]);
+    await Promise.all(Array.from({ length: 11 }, () => budget.acquire({})));
+    expect(t.sleeps).toEqual([100]);
+  });
+
+  it('a 429 re-paces requests already waiting in the queue', async () => {
+    let now = 0;
+    const sleeps: number[] = [];
+    const clock = { now: () => now };
+    const budget: RateBudget = new RateBudget({
+      share: 1,
+      brandPerMinute: 600,
+      clock,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        if (sleeps.length === 1) budget.penalize({}, now); // a 429 arrives while two requests wait
+        now += ms;
+      },
+    });
+    await Promise.all(Array.from({ length: 12 }, () => budget.acquire({})));
+    expect(sleeps[0]).toBe(100);
+    // Unslowed, the two waiting requests would have gone at 100 and 200 ms; after the 429 they go much later.
+    expect(now).toBeGreaterThanOrEqual(400);
+  });
+
+  it('halves once per congestion event: 429s of requests sent before the halving do not halve again', () => {
+    const t = fakeTime(0);
+    const budget = new RateBudget({ share: 1, clock: t.clock, sleep: t.sleep });
+    budget.penalize({}, 0);
+    expect(budget.factor()).toBe(0.5);
+    t.advance(10);
+    budget.penalize({}, -5);
+    expect(budget.factor()).toBe(0.5);
+    budget.penalize({}, 10);
+    expect(budget.factor()).toBe(0.25);
   });
 
   it('waits are abortable', async () => {

@@ -143,6 +143,7 @@ export class Pipeline {
       if (spec.signal?.aborted) throw new APIUserAbortError();
       await this.deps.budget.acquire(target.endpoint, spec.signal);
       const credentials = spec.auth === false ? undefined : await this.requireAuth().authorize(spec.signal);
+      const sentAt = this.deps.clock.now();
       const outcome = await this.attempt(spec, mode, target, credentials, retries, replayed);
       if (outcome.type === 'ok') return outcome.value;
       if (outcome.type === 'replay') {
@@ -158,7 +159,7 @@ export class Pipeline {
         retryAfterMs: outcome.retryAfterMs,
         maxRetryAfterMs: this.deps.maxRetryAfterMs,
       });
-      if (outcome.failure.kind === 'status' && outcome.failure.status === 429) this.deps.budget.penalize(target.endpoint);
+      if (outcome.failure.kind === 'status' && outcome.failure.status === 429) this.deps.budget.penalize(target.endpoint, sentAt);
       if (!decision.retry) {
         if (outcome.status !== undefined && outcome.res && mode.accepted && spec.accept?.(outcome.status)) {
           return mode.accepted(outcome.status, outcome.body, outcome.res, retries);
