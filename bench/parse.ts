@@ -1,7 +1,7 @@
 /**
  * Export parser benchmark: `benchParse(path)` reads every record of an export through `openExport` and reports
- * rows, time, throughput and peak memory; `writeSyntheticCsv(path, megabytes)` makes a current-dialect export of
- * a given size to read. Run alone: `node --import tsx bench/parse.ts <export> | --generate <file> <MB>`.
+ * rows, time, throughput and peak memory; `writeSyntheticCsv(path, megabytes)` and `writeSyntheticJson` make
+ * exports of a given size to read. Run alone: `node --import tsx bench/parse.ts <export> | --generate <file> <MB>`.
  */
 
 import { once } from 'node:events';
@@ -96,6 +96,52 @@ export async function writeSyntheticCsv(path: string, megabytes: number): Promis
     }
   }
   out.end(buffer);
+  await once(out, 'finish');
+  return rows;
+}
+
+/** One synthetic JSON-export response (the `{responseId, values, labels, …}` shape of FACTS.md §5.5). */
+function syntheticResponse(i: number): string {
+  const id = `R_${i.toString(36).padStart(15, '0')}`;
+  const comment = i % 7 === 0 ? `Line one of ${i}\nline "two" 🐈` : `Answer number ${i} with some words in it`;
+  return JSON.stringify({
+    responseId: id,
+    values: {
+      startDate: '2024-03-10T09:30:00Z',
+      endDate: '2024-03-10T09:40:00Z',
+      status: i % 50 === 0 ? 1 : 0,
+      progress: 100,
+      duration: 30 + (i % 900),
+      finished: 1,
+      recordedDate: '2024-03-10T09:40:00.123Z',
+      _recordId: id,
+      locationLatitude: '40.7512969970703125',
+      QID1: 1 + (i % 5),
+      QID1_DO: [1, 2, 3, 4, 5],
+      QID2: [1, 3],
+      QID4_TEXT: comment,
+    },
+    labels: { status: i % 50 === 0 ? 'Survey Preview' : 'IP Address', finished: 'True' },
+    displayedFields: ['QID1', 'QID2', 'QID4_TEXT'],
+    displayedValues: { QID1: [1, 2, 3, 4, 5] },
+  });
+}
+
+/** Writes a `{"responses":[…]}` JSON export of about `megabytes` MB to `path` (streamed); returns its response count. */
+export async function writeSyntheticJson(path: string, megabytes: number): Promise<number> {
+  const out = createWriteStream(path);
+  let written = 0;
+  let rows = 0;
+  let buffer = '{"responses":[';
+  while (written + buffer.length < megabytes * MB) {
+    buffer += (rows ? ',' : '') + syntheticResponse(rows++);
+    if (buffer.length >= 256 * 1024) {
+      written += Buffer.byteLength(buffer);
+      if (!out.write(buffer)) await once(out, 'drain');
+      buffer = '';
+    }
+  }
+  out.end(`${buffer}]}`);
   await once(out, 'finish');
   return rows;
 }
