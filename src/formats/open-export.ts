@@ -104,9 +104,14 @@ export async function openExport(path: string, options: OpenExportOptions = {}):
           running.add(pass);
           return {
             next: async () => {
-              const step = await pass.next();
-              if (step.done) running.delete(pass);
-              return step;
+              try {
+                const step = await pass.next();
+                if (step.done) running.delete(pass);
+                return step;
+              } catch (err) {
+                running.delete(pass);
+                throw err;
+              }
             },
             return: async () => {
               running.delete(pass);
