@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 const forbidden: Record<string, string[]> = {
   client: ['store', 'sync', 'cli', 'server', 'sim'],
   formats: ['store', 'cli', 'server', 'sim'],
+  export: ['store', 'sync', 'cli', 'server', 'sim'],
   store: ['cli', 'server', 'sim'],
   sync: ['cli', 'server', 'sim'],
   server: ['sim'],

@@ -1,0 +1,83 @@
+import { unlink } from 'node:fs/promises';
+import {
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  ExportFailedError,
+  IncompleteDownloadError,
+  NotFoundError,
+  type QualtricsClient,
+} from '../client/index.ts';
+import { ExportFileError, openSource } from '../formats/index.ts';
+import { ExportDownloadError } from './errors.ts';
+import { FileSink } from './internal/file-sink.ts';
+import type { CompletedExportJob, ExportRunOptions } from './types.ts';
+
+/** Default number of downloads tried for one file. */
+export const DEFAULT_DOWNLOAD_ATTEMPTS = 3;
+
+/** A downloaded export file that passed verification. */
+export interface VerifiedDownload {
+  path: string;
+  /** Size on disk (bytes). */
+  bytes: number;
+  /** True when the file is a zip (Qualtrics may zip even when `compress: false` was asked for). */
+  zipped: boolean;
+  /** Name of the zip's data entry (`Survey Name.csv`), or null for a plain file. */
+  entryName: string | null;
+  /** Downloads it took. */
+  attempts: number;
+}
+
+/**
+ * Streams the job's file to `path` (a new file) and verifies it: the client checks `Content-Length` while
+ * streaming, then the zip must open with exactly one non-empty data entry (a plain file must be non-empty).
+ * A truncated, stalled or corrupt download is removed and downloaded again, up to `attempts` times in all;
+ * then `ExportDownloadError`. A 404 (file expired or unknown) is an `ExportFailedError`. On any failure or abort
+ * nothing is left at `path`.
+ */
+export async function downloadExportFile(
+  client: QualtricsClient,
+  job: CompletedExportJob,
+  path: string,
+  options: Pick<ExportRunOptions, 'signal' | 'onProgress' | 'downloadAttempts'> = {},
+): Promise<VerifiedDownload> {
+  const { surveyId, fileId } = job;
+  const attempts = Math.max(1, options.downloadAttempts ?? DEFAULT_DOWNLOAD_ATTEMPTS);
+  const where = `export file ${fileId} of ${surveyId}`;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const sink = new FileSink(path, (bytes) => options.onProgress?.({ phase: 'downloading', surveyId, fileId, bytes, attempt }));
+    try {
+      await client.responseExports.download(surveyId, fileId, { to: sink, ...(options.signal ? { signal: options.signal } : {}) });
+      const { source } = await openSource(path);
+      return { path, bytes: sink.bytes, zipped: source.entryName !== null, entryName: source.entryName, attempts: attempt };
+    } catch (err) {
+      sink.destroy();
+      await unlink(path).catch(() => undefined);
+      if (err instanceof APIUserAbortError || options.signal?.aborted) {
+        throw new APIUserAbortError(`download of ${where} aborted by the caller; the partial file was removed`);
+      }
+      if (err instanceof NotFoundError) {
+        throw new ExportFailedError(`${where} is gone (404: files expire one week after the export completed); start a new export`, {
+          surveyId,
+          progressId: job.progressId,
+          cause: err,
+        });
+      }
+      if (!isRedownloadable(err)) throw err;
+      lastError = err;
+    }
+  }
+  const detail = lastError instanceof Error ? lastError.message : String(lastError);
+  throw new ExportDownloadError(`${where} could not be downloaded intact in ${attempts} attempts; last problem: ${detail}`, {
+    surveyId,
+    fileId,
+    attempts,
+    cause: lastError,
+  });
+}
+
+/** Failures a fresh download can cure: a body cut short, a stall, a corrupt or truncated zip. */
+function isRedownloadable(err: unknown): boolean {
+  return err instanceof IncompleteDownloadError || err instanceof APIConnectionTimeoutError || err instanceof ExportFileError;
+}
