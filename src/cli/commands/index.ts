@@ -1,5 +1,17 @@
 import type { Command } from '@commander-js/extra-typings';
+import { registerConvert } from './convert.ts';
+import { registerExport } from './export.ts';
+import { registerRaw } from './raw.ts';
 import { registerSim } from './sim.ts';
+import { registerSurveys } from './surveys.ts';
+import { registerWhoami } from './whoami.ts';
 
 /** Every command, in the order `qsync --help` lists them. Each module declares options and lazy-imports its work. */
-export const commands: Array<(program: Command) => void> = [registerSim];
+export const commands: Array<(program: Command) => void> = [
+  registerWhoami,
+  registerSurveys,
+  registerExport,
+  registerConvert,
+  registerRaw,
+  registerSim,
+];
