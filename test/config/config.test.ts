@@ -88,7 +88,7 @@ sync: { batchSize: 1000, overlapHours: 2.5, tmpDir: /var/tmp }
   });
 });
 
-describe('${ENV} substitution', () => {
+describe('environment variable substitution', () => {
   it('replaces variables in any string, with defaults and $$ escapes, and reads numbers and booleans from text', () => {
     const config = yaml(
       `
