@@ -110,7 +110,7 @@ tables: { answers: "\${ANSWERS}" }
   });
 
   it('reports every unset variable with its path, never a value', () => {
-    const issues = issuesOf(() => yaml('connection:\n  clientSecret: ${SECRET}\n  clientId: ${ID}\nsurveys: [{ id: "${SV}" }]', { OTHER: 'hunter2' }));
+    const issues = issuesOf(() => yaml(`connection:\n  clientSecret: \${SECRET}\n  clientId: \${ID}\nsurveys: [{ id: "\${SV}" }]`, { OTHER: 'hunter2' }));
     expect(issues).toEqual([
       { path: 'connection.clientSecret', message: 'environment variable SECRET is not set' },
       { path: 'connection.clientId', message: 'environment variable ID is not set' },
@@ -120,7 +120,7 @@ tables: { answers: "\${ANSWERS}" }
 
   it('substituteString reports malformed references', () => {
     const issues: Array<{ path: string; message: string }> = [];
-    expect(substituteString('a ${B', {}, 'x', issues)).toBeUndefined();
+    expect(substituteString(`a \${B`, {}, 'x', issues)).toBeUndefined();
     expect(issues[0]?.message).toContain('malformed reference');
   });
 });
@@ -173,7 +173,7 @@ describe('config files', () => {
     expect(y.connection).toEqual({});
     const j = parseConfig(STARTER_CONFIG_JSON, { source: 'q.json', format: 'json', env: { QUALTRICS_DATA_CENTER: 'fra1' } });
     expect(j.connection).toEqual({ dataCenter: 'fra1' });
-    expect(STARTER_CONFIG_YAML).toContain('${QUALTRICS_CLIENT_SECRET');
+    expect(STARTER_CONFIG_YAML).toContain(`\${QUALTRICS_CLIENT_SECRET`);
   });
 
   it('finds qsync.config.yaml, .yml or .json in the directory, and loads it', () => {
