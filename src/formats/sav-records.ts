@@ -22,7 +22,50 @@ type SysVar = SavReaderInstance['meta']['sysvars'][number];
 
 /** SPSS counts datetimes in seconds from 1582-10-14 00:00 (wall clock); this is that epoch in Unix seconds. */
 const SPSS_EPOCH_UNIX_SECONDS = -12_219_379_200;
+/** SPSS system-missing value: the most negative double (PSPP's "System File Format", float info record). */
+const SYSMIS = -Number.MAX_VALUE;
 const DATE_FORMATS = new Set(['DATE', 'ADATE', 'EDATE', 'JDATE', 'SDATE', 'DATETIME']);
+
+/** The Readable-facing layer of sav-reader (its AsyncReader), as far as `patchRead` touches it. */
+interface AsyncReaderLike {
+  readable: Readable;
+  position: number;
+  read(len: number): Promise<Buffer>;
+}
+
+/**
+ * Replaces sav-reader's AsyncReader.read, which assumes that one 'readable' event brings every byte it asks for
+ * (it fails with "No data read even after wait" on the small pieces a zip entry's inflate stream delivers) and
+ * never wakes up when the stream ends while it waits (a hang at the end of some files). This one waits until
+ * `len` bytes are buffered or the stream ends, then answers the rest; at the very end it rejects as the original
+ * does, which sav-reader reads as end of data.
+ */
+function patchRead(asyncReader: AsyncReaderLike): void {
+  const { readable } = asyncReader;
+  asyncReader.read = (len) =>
+    new Promise<Buffer>((resolve, reject) => {
+      const finish = (settle: () => void) => {
+        readable.off('readable', attempt);
+        readable.off('end', attempt);
+        readable.off('error', fail);
+        settle();
+      };
+      const fail = (err: unknown) => finish(() => reject(err));
+      function attempt(): void {
+        const buf = readable.read(len) as Buffer | null;
+        if (buf !== null) {
+          asyncReader.position += buf.length;
+          finish(() => resolve(buf));
+        } else if (readable.readableEnded || readable.destroyed) {
+          finish(() => reject('No data to read due to end of stream reached'));
+        }
+      }
+      readable.on('readable', attempt);
+      readable.on('end', attempt);
+      readable.once('error', fail);
+      attempt();
+    });
+}
 
 /**
  * Opens a sav-reader on a stream. The package only exports a file-name reader; its base class (which takes any
@@ -31,6 +74,8 @@ const DATE_FORMATS = new Set(['DATE', 'ADATE', 'EDATE', 'JDATE', 'SDATE', 'DATET
 async function openReader(stream: Readable): Promise<SavReaderInstance> {
   const Base = Object.getPrototypeOf(savReader.SavFileReader) as new (readable: Readable) => SavReaderInstance;
   const reader = new Base(stream);
+  const chunked = (reader.reader as unknown as { reader: { reader?: AsyncReaderLike } }).reader;
+  if (chunked.reader && typeof chunked.reader.read === 'function') patchRead(chunked.reader);
   await reader.open();
   // sav-reader decodes each 8-byte string segment on its own, which breaks UTF-8 characters that straddle a
   // segment. Reading data strings as bytes (latin1) and decoding the whole value afterwards keeps them intact.
@@ -95,7 +140,9 @@ function typeSavValue(raw: unknown, v: SysVar, column: ColumnInfo, encoding: Buf
     const text = Buffer.from(raw, 'latin1').toString(encoding).trimEnd();
     return typeJsonValue(column.metadata, text, typing);
   }
-  if (typeof raw !== 'number' || Number.isNaN(raw)) return null;
+  // Uncompressed files store system-missing as the raw double -DBL_MAX, which sav-reader passes through as is
+  // (compressed files use a missing-value code it already maps to null).
+  if (typeof raw !== 'number' || Number.isNaN(raw) || raw === SYSMIS) return null;
   if (DATE_FORMATS.has(v.printFormat?.typestr ?? '')) {
     const wallMs = (raw + SPSS_EPOCH_UNIX_SECONDS) * 1000;
     return new Date(wallTimeToUtc(wallMs, typing.timeZone, typing.offsets)).toISOString();
