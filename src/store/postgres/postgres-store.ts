@@ -1,0 +1,365 @@
+/**
+ * `Store` on PostgreSQL through one `pg` connection, in schema `qsync` (or the URL's `?schema=`). Same tables,
+ * keys and semantics as the SQLite store; bulk writes go through COPY into a staging table and set-based merges
+ * in the caller's transaction. Calls run one at a time (SerialQueue): one connection, one transaction at a time.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type pg from 'pg';
+import { StoreError } from '../errors.ts';
+import { SerialQueue } from '../internal/serial-queue.ts';
+import type {
+  InProgressResult,
+  ReconcileResult,
+  RunCounts,
+  RunFinish,
+  RunInit,
+  Store,
+  StoreTx,
+  SyncStatePatch,
+} from '../store.ts';
+import type { Layout, StoreColumn, StoreRecord, SurveyInfo } from '../types.ts';
+import { connect } from './connect.ts';
+import { maskUrl, type PostgresTarget, parsePostgresUrl } from './connection-url.ts';
+import { describeTable, ensureLayout, type LayoutState, loadLayout, snapshot } from './layouts.ts';
+import { migrate } from './migrate.ts';
+import { PostgresTx, type TxOps } from './postgres-tx.ts';
+import { backfillAnswers, countResponses, getAnswers, getResponse, listInProgress } from './reads.ts';
+import {
+  addLiveIds,
+  applyInProgressStage,
+  applyReconcile,
+  createInProgressStage,
+  createLiveIds,
+  dropTemp,
+  mergeInProgress,
+  stageInProgress,
+} from './side-tables.ts';
+import { addRunCounts, finishRun, getRun, getSyncState, listRuns, setSyncState, startRun } from './state-runs.ts';
+import { getSurvey, listSurveys, requireSurvey, saveSurvey } from './surveys.ts';
+import { upsertResponses } from './upsert.ts';
+
+/** Options of a PostgreSQL store. */
+export interface PostgresStoreOptions {
+  /** Source of "now" for `synced_at`, run times and cursor dates. Default `() => new Date()`. */
+  clock?: () => Date;
+  /** Schema holding qsync's tables; wins over the URL's `?schema=`. Default `qsync`. */
+  schema?: string;
+}
+
+/** Streamed inputs are applied in batches of this many items. */
+const STREAM_BATCH = 5000;
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  /** The URL with its password masked. */
+  readonly target: string;
+  /** Schema holding qsync's tables. */
+  readonly schema: string;
+  #db: pg.Client | null;
+  #lost: string | null = null;
+  readonly #queue = new SerialQueue();
+  readonly #inTransaction = new AsyncLocalStorage<boolean>();
+  readonly #layouts = new Map<string, LayoutState>();
+  readonly #clock: () => Date;
+  #tempSeq = 0;
+
+  private constructor(db: pg.Client, target: PostgresTarget, clock: () => Date) {
+    this.#db = db;
+    this.target = target.display;
+    this.schema = target.schema;
+    this.#clock = clock;
+    db.removeAllListeners('error');
+    db.on('error', (err: Error) => {
+      this.#lost = maskUrl(err.message);
+    });
+  }
+
+  /**
+   * Connects to `url` (`postgres://user:password@host:port/database?schema=…`), creates or migrates the schema, and
+   * checks this role's privileges. Throws `StoreError`: `invalid-input` (malformed URL), `cannot-open`
+   * (unreachable, authentication, missing database or privileges), `not-a-database` (the schema holds another
+   * program's tables), `schema-too-new`. Messages never contain the password.
+   */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const target = parsePostgresUrl(url, options.schema);
+    const clock = options.clock ?? (() => new Date());
+    const db = await connect(target);
+    try {
+      await migrate(db, target, clock().toISOString());
+    } catch (err) {
+      await db.end().catch(() => undefined);
+      if (err instanceof StoreError) throw err;
+      const message = maskUrl(err instanceof Error ? err.message : String(err));
+      throw new StoreError('cannot-open', `cannot open ${target.display}: ${message}`, { target: target.display, cause: err });
+    }
+    return new PostgresStore(db, target, clock);
+  }
+
+  saveSurvey(info: SurveyInfo) {
+    return this.#write(async (db) => {
+      const before = await getSurvey(db, info.id);
+      const saved = await saveSurvey(db, info, this.#now());
+      if (before && before.longAnswers !== saved.longAnswers) {
+        if (saved.longAnswers) await backfillAnswers(db, saved.id);
+        else await db.query(`DELETE FROM answers WHERE survey_id = $1`, [saved.id]);
+      }
+      this.#layouts.delete(saved.id);
+      return saved;
+    });
+  }
+
+  getSurvey(surveyId: string) {
+    return this.#read((db) => getSurvey(db, surveyId));
+  }
+
+  listSurveys() {
+    return this.#read((db) => listSurveys(db));
+  }
+
+  ensureLayout(surveyId: string, columns: readonly StoreColumn[]) {
+    return this.#write((db) => this.#ensureLayout(db, surveyId, columns));
+  }
+
+  getLayout(surveyId: string) {
+    return this.#read(async (db) => {
+      const state = await this.#layoutOf(db, surveyId);
+      return state ? snapshot(state) : null;
+    });
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    this.#guard();
+    return this.#queue.run(async () => {
+      const db = this.#open();
+      await db.query('BEGIN');
+      const tx = new PostgresTx(this.#txOps(db));
+      try {
+        const result = await this.#inTransaction.run(true, () => fn(tx));
+        await tx.end();
+        await db.query('COMMIT');
+        return result;
+      } catch (err) {
+        await tx.end();
+        await db.query('ROLLBACK').catch(() => undefined);
+        // DDL (added or widened columns) rolled back too: forget what we believed about the layouts.
+        this.#layouts.clear();
+        throw err;
+      }
+    });
+  }
+
+  getSyncState(surveyId: string) {
+    return this.#read((db) => getSyncState(db, surveyId));
+  }
+
+  async reconcile(surveyId: string, liveIds: AsyncIterable<string> | Iterable<string>): Promise<ReconcileResult> {
+    await this.#read((db) => requireSurvey(db, surveyId));
+    const name = `qsync_live_${++this.#tempSeq}`;
+    await this.#read((db) => createLiveIds(db, name));
+    try {
+      let batch: string[] = [];
+      const flush = async () => {
+        const ids = batch;
+        batch = [];
+        await this.#read((db) => addLiveIds(db, name, ids));
+      };
+      for await (const id of liveIds) {
+        if (typeof id !== 'string' || id.length === 0) {
+          throw new StoreError('invalid-input', `reconcile ${surveyId}: a live response id is empty or not text`);
+        }
+        batch.push(id);
+        if (batch.length >= STREAM_BATCH) await flush();
+      }
+      await flush();
+      return await this.#write(async (db) => {
+        const layout = await this.#layoutOf(db, surveyId);
+        return applyReconcile(db, surveyId, layout?.tableName ?? null, name, this.#now());
+      });
+    } finally {
+      await this.#dropTemp(name);
+    }
+  }
+
+  async replaceInProgress(
+    surveyId: string,
+    records: AsyncIterable<StoreRecord> | Iterable<StoreRecord>,
+  ): Promise<InProgressResult> {
+    await this.#read((db) => requireSurvey(db, surveyId));
+    const name = `qsync_in_progress_${++this.#tempSeq}`;
+    await this.#read((db) => createInProgressStage(db, name, false));
+    try {
+      let batch: StoreRecord[] = [];
+      const flush = async () => {
+        const chunk = batch;
+        batch = [];
+        await this.#read((db) => stageInProgress(db, name, surveyId, chunk));
+      };
+      for await (const record of records) {
+        batch.push(record);
+        if (batch.length >= STREAM_BATCH) await flush();
+      }
+      await flush();
+      return await this.#write((db) => applyInProgressStage(db, surveyId, name, this.#now()));
+    } finally {
+      await this.#dropTemp(name);
+    }
+  }
+
+  listInProgress(surveyId: string) {
+    return this.#read((db) => listInProgress(db, surveyId));
+  }
+
+  startRun(init: RunInit) {
+    return this.#write((db) => startRun(db, init, this.#now()));
+  }
+
+  finishRun(runId: number, result: RunFinish) {
+    return this.#write((db) => finishRun(db, runId, result, this.#now()));
+  }
+
+  getRun(runId: number) {
+    return this.#read((db) => getRun(db, runId));
+  }
+
+  listRuns(filter: { surveyId?: string; limit?: number } = {}) {
+    return this.#read((db) => listRuns(db, filter));
+  }
+
+  getResponse(surveyId: string, responseId: string) {
+    return this.#read(async (db) => getResponse(db, await this.#layoutOf(db, surveyId), surveyId, responseId));
+  }
+
+  countResponses(surveyId: string, options: { includeDeleted?: boolean } = {}) {
+    return this.#read((db) => countResponses(db, surveyId, options.includeDeleted ?? false));
+  }
+
+  getAnswers(surveyId: string, responseId: string) {
+    return this.#read((db) => getAnswers(db, surveyId, responseId));
+  }
+
+  describeWideTable(surveyId: string) {
+    return this.#read(async (db) => {
+      const state = await this.#layoutOf(db, surveyId);
+      return state ? describeTable(db, state.tableName) : [];
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#inTransaction.getStore()) throw new StoreError('misuse', 'close() called inside a transaction');
+    await this.#queue.drain();
+    const db = this.#db;
+    this.#db = null;
+    await db?.end().catch(() => undefined);
+  }
+
+  /** What a transaction handle may do, bound to the open connection. */
+  #txOps(db: pg.Client): TxOps {
+    return {
+      upsertResponses: async (surveyId: string, layout: Layout, records: readonly StoreRecord[]) => {
+        if (layout.surveyId !== surveyId) {
+          throw new StoreError('invalid-input', `upsertResponses ${surveyId}: the layout is for survey ${layout.surveyId}`);
+        }
+        const state = await this.#layoutOf(db, surveyId);
+        if (!state) throw new StoreError('invalid-input', `survey ${surveyId} has no layout; call ensureLayout first`);
+        return upsertResponses(db, state, records, this.#now(), `qsync_stage_${++this.#tempSeq}`);
+      },
+      ensureLayout: (surveyId: string, columns: readonly StoreColumn[]) => this.#ensureLayout(db, surveyId, columns),
+      setSyncState: (surveyId: string, patch: SyncStatePatch) => setSyncState(db, surveyId, patch, this.#now()),
+      upsertInProgress: async (surveyId: string, records: readonly StoreRecord[]) => {
+        await requireSurvey(db, surveyId);
+        const name = `qsync_in_progress_${++this.#tempSeq}`;
+        await createInProgressStage(db, name, true);
+        await stageInProgress(db, name, surveyId, records);
+        await mergeInProgress(db, name, surveyId, this.#now());
+        await dropTemp(db, name);
+        return records.length;
+      },
+      removeInProgress: async (surveyId: string, ids: readonly string[]) => {
+        const result = await db.query(
+          `DELETE FROM in_progress_responses WHERE survey_id = $1 AND response_id = ANY ($2::text[])`,
+          [surveyId, [...ids]],
+        );
+        return result.rowCount ?? 0;
+      },
+      addRunCounts: (runId: number, counts: RunCounts) => addRunCounts(db, runId, counts),
+      savepoint: async <R>(op: () => Promise<R>): Promise<R> => {
+        // Each operation is atomic on its own, so a caller that catches an operation's error inside the
+        // transaction still commits whole operations only.
+        await db.query('SAVEPOINT qsync_op');
+        try {
+          const result = await op();
+          await db.query('RELEASE SAVEPOINT qsync_op');
+          return result;
+        } catch (err) {
+          await db.query('ROLLBACK TO SAVEPOINT qsync_op');
+          await db.query('RELEASE SAVEPOINT qsync_op');
+          this.#layouts.clear();
+          throw err;
+        }
+      },
+    };
+  }
+
+  async #ensureLayout(db: pg.ClientBase, surveyId: string, columns: readonly StoreColumn[]): Promise<Layout> {
+    const state = await ensureLayout(db, surveyId, columns, this.#now());
+    this.#layouts.set(surveyId, state);
+    return snapshot(state);
+  }
+
+  async #layoutOf(db: pg.ClientBase, surveyId: string): Promise<LayoutState | null> {
+    const cached = this.#layouts.get(surveyId);
+    if (cached) return cached;
+    const state = await loadLayout(db, surveyId);
+    if (state) this.#layouts.set(surveyId, state);
+    return state;
+  }
+
+  /** Runs `fn` on its own (statements autocommit, or it manages its own transaction). */
+  #read<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
+    this.#guard();
+    return this.#queue.run(() => fn(this.#open()));
+  }
+
+  /** Runs `fn` in one transaction. */
+  #write<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
+    this.#guard();
+    return this.#queue.run(async () => {
+      const db = this.#open();
+      await db.query('BEGIN');
+      try {
+        const result = await fn(db);
+        await db.query('COMMIT');
+        return result;
+      } catch (err) {
+        await db.query('ROLLBACK').catch(() => undefined);
+        this.#layouts.clear();
+        throw err;
+      }
+    });
+  }
+
+  async #dropTemp(name: string): Promise<void> {
+    if (this.#db && !this.#lost) await this.#queue.run(() => (this.#db ? dropTemp(this.#db, name) : undefined));
+  }
+
+  #guard(): void {
+    if (this.#inTransaction.getStore()) {
+      throw new StoreError('misuse', 'store method called inside store.transaction(); use the tx argument');
+    }
+    this.#open();
+  }
+
+  #open(): pg.Client {
+    if (!this.#db) throw new StoreError('closed', `the store ${this.target} is closed`, { target: this.target });
+    if (this.#lost) {
+      throw new StoreError('closed', `the connection to ${this.target} was lost (${this.#lost}); open the store again`, {
+        target: this.target,
+      });
+    }
+    return this.#db;
+  }
+
+  #now(): string {
+    return this.#clock().toISOString();
+  }
+}

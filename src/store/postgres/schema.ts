@@ -1,0 +1,155 @@
+/**
+ * The versioned PostgreSQL schema: the same tables, keys and version numbers as the SQLite schema
+ * (src/store/sqlite/schema.ts), with PostgreSQL's types for the same logical types: dates `timestamptz` (read back
+ * as UTC ISO-8601 strings), integers `bigint`, reals `double precision`, booleans `boolean`, JSON `json` (kept
+ * verbatim, as SQLite keeps the text). One deliberate difference: `responses` has no foreign key to `surveys` (see
+ * there). Tables are created in the store's schema (`qsync` by default), which
+ * `migrate` puts first on the `search_path`. A migration is never edited once released; each version here has
+ * the same meaning as the SQLite version of the same number.
+ *
+ * Room for workers (issue 5, points 4–5): leases, workers and the shared rate budget will be a later version
+ * adding their own tables; nothing here has to change for them.
+ */
+
+/** One schema version: the statements that bring version − 1 to it. */
+export interface PostgresMigration {
+  version: number;
+  description: string;
+  statements: readonly string[];
+}
+
+/** Response metadata columns, shared by `responses` and `in_progress_responses` (order of `META_COLUMNS`). */
+const META_DDL = `start_date timestamptz,
+        end_date timestamptz,
+        recorded_date timestamptz,
+        last_modified_date timestamptz,
+        status bigint,
+        progress double precision,
+        duration double precision,
+        finished boolean,
+        distribution_channel text,
+        user_language text,
+        ip_address text,
+        external_reference text,
+        recipient_email text,
+        recipient_first_name text,
+        recipient_last_name text,
+        latitude double precision,
+        longitude double precision`;
+
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    description: 'surveys, columns, responses, answers, in-progress, sync state and runs',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS qsync_meta (key text PRIMARY KEY, value text NOT NULL)`,
+      `CREATE TABLE surveys (
+        survey_id text PRIMARY KEY,
+        name text NOT NULL,
+        is_active boolean,
+        created_at timestamptz,
+        modified_at timestamptz,
+        response_count_auditable bigint,
+        response_count_generated bigint,
+        response_count_deleted bigint,
+        long_answers boolean NOT NULL DEFAULT false,
+        table_name text NOT NULL UNIQUE,
+        first_seen_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      )`,
+      `CREATE TABLE survey_columns (
+        survey_id text NOT NULL REFERENCES surveys (survey_id),
+        column_key text NOT NULL,
+        position integer NOT NULL,
+        export_tag text NOT NULL,
+        import_id text,
+        question_id text,
+        question_type text,
+        choice_id text,
+        label text,
+        is_metadata boolean NOT NULL DEFAULT false,
+        sql_name text NOT NULL,
+        sql_type text,
+        added_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (survey_id, column_key),
+        UNIQUE (survey_id, sql_name)
+      )`,
+      // No foreign key to surveys here, unlike SQLite: PostgreSQL checks it with a trigger per inserted row (about
+      // a quarter of a bulk merge's time), and the store never writes a response of a survey it has not saved.
+      `CREATE TABLE responses (
+        survey_id text NOT NULL,
+        response_id text NOT NULL,
+        ${META_DDL},
+        values_json json NOT NULL,
+        labels_json json,
+        row_hash text NOT NULL,
+        synced_at timestamptz NOT NULL,
+        deleted_at timestamptz,
+        PRIMARY KEY (survey_id, response_id)
+      )`,
+      `CREATE TABLE answers (
+        survey_id text NOT NULL,
+        response_id text NOT NULL,
+        column_key text NOT NULL,
+        import_id text,
+        value text,
+        label text,
+        PRIMARY KEY (survey_id, response_id, column_key),
+        FOREIGN KEY (survey_id, response_id) REFERENCES responses (survey_id, response_id)
+      )`,
+      `CREATE TABLE in_progress_responses (
+        survey_id text NOT NULL REFERENCES surveys (survey_id),
+        response_id text NOT NULL,
+        ${META_DDL},
+        values_json json NOT NULL,
+        labels_json json,
+        synced_at timestamptz NOT NULL,
+        PRIMARY KEY (survey_id, response_id)
+      )`,
+      `CREATE TABLE sync_state (
+        survey_id text PRIMARY KEY REFERENCES surveys (survey_id),
+        continuation_token text,
+        continuation_token_at timestamptz,
+        pending_progress_id text,
+        pending_started_at timestamptz,
+        pending_params json,
+        high_water_mark timestamptz,
+        last_success_at timestamptz,
+        last_run_id bigint,
+        updated_at timestamptz NOT NULL
+      )`,
+      `CREATE TABLE sync_runs (
+        run_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        survey_id text,
+        kind text NOT NULL,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        status text NOT NULL,
+        inserted bigint NOT NULL DEFAULT 0,
+        updated bigint NOT NULL DEFAULT 0,
+        unchanged bigint NOT NULL DEFAULT 0,
+        deleted bigint NOT NULL DEFAULT 0,
+        restored bigint NOT NULL DEFAULT 0,
+        error text,
+        request_id text
+      )`,
+      `CREATE INDEX sync_runs_survey ON sync_runs (survey_id, run_id)`,
+    ],
+  },
+];
+
+/** The schema version this build writes; equal to the SQLite store's (a test keeps them in step). */
+export const POSTGRES_SCHEMA_VERSION: number = POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1]!.version;
+
+/** Tables of the schema the store reads and writes (privileges are checked on these at open). */
+export const FIXED_TABLES: readonly string[] = [
+  'qsync_meta',
+  'surveys',
+  'survey_columns',
+  'responses',
+  'answers',
+  'in_progress_responses',
+  'sync_state',
+  'sync_runs',
+];
