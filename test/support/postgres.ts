@@ -7,10 +7,21 @@
  * Missing binaries are a failure with the install command, never a skip (issue 5: PostgreSQL tests run every time).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { accessSync, chownSync, closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chownSync,
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
 /** A running server. The superuser is `postgres`, trusted on loopback; other roles authenticate with a password. */
@@ -73,7 +84,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const major = Number(/\)\s*(\d+)/.exec(version)?.[1] ?? 0);
   if (major < 15) throw new Error(`PostgreSQL 15 server binaries not found (${bin.postgres} is ${version}): ${INSTALL_HINT}`);
   const owner = clusterOwner();
-  const dir = mkdtempSync(join(tmpdir(), 'qsync-pg-'));
+  const dir = mkdtempSync(join(baseDir(owner), 'qsync-pg-'));
   const cleanupOnExit = () => removeDir(dir);
   process.once('exit', cleanupOnExit);
   try {
@@ -130,6 +141,19 @@ function clusterOwner(): { uid: number; gid: number } | null {
     throw new Error(
       `running as root but there is no '${SUPERUSER}' user to own the cluster (initdb refuses root): ${INSTALL_HINT} creates it`,
     );
+  }
+}
+
+/**
+ * Where the temporary cluster goes: the OS temp directory, unless the `postgres` user could not reach it (a TMPDIR
+ * under /root, say), then /tmp.
+ */
+function baseDir(owner: { uid: number; gid: number } | null): string {
+  const base = tmpdir();
+  if (!owner) return base;
+  for (let dir = resolve(base); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return '/tmp';
+    if (dir === dirname(dir)) return base;
   }
 }
 
