@@ -16,13 +16,17 @@ export function fileFormatOf(format: ApiFormat): FileFormat {
 
 /**
  * Starts the job (or takes the one to resume), reports it through `onStarted` before the first poll, polls it to
- * completion and reports that through `onCompleted`.
+ * completion and reports that through `onCompleted`. A resumed job with a known `fileId` is returned as complete.
  */
 export async function runExportJob(client: QualtricsClient, request: ExportRequest, options: ExportRunOptions = {}): Promise<CompletedExportJob> {
   const now = options.now ?? Date.now;
   const { surveyId } = request;
   let job: ExportJob;
   let startedSample: { atMs: number; percent: number } | undefined;
+  if (options.resume?.fileId) {
+    const { progressId, fileId, continuationToken } = options.resume;
+    return { surveyId, progressId, fileId, polls: 0, ...(continuationToken ? { continuationToken } : {}) };
+  }
   if (options.resume) {
     job = { surveyId, progressId: options.resume.progressId };
   } else {

@@ -52,8 +52,12 @@ export interface ExportRunOptions {
   onStarted?: (job: ExportJob) => void | Promise<void>;
   /** Called (and awaited) when the job is complete, before the download: persist the continuation token here. */
   onCompleted?: (job: CompletedExportJob) => void | Promise<void>;
-  /** Resume polling a job started earlier instead of starting one (its `params` must describe the same export). */
-  resume?: { progressId: string };
+  /**
+   * Resume a job started earlier instead of starting one (its `params` must describe the same export): polling
+   * resumes at `progressId`; when `fileId` is given too, the job is known to be complete and polling is skipped
+   * (neither hook runs then).
+   */
+  resume?: { progressId: string; fileId?: string; continuationToken?: string };
   /** Longest time to wait for the job to complete, from the first poll (ms). Default 1,800,000 (30 min). */
   timeoutMs?: number;
   /** How polling paces itself (see `PollPolicy`). */

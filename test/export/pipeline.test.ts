@@ -101,6 +101,25 @@ describe('polling', () => {
     expect(result).toMatchObject({ progressId: 'ES_resumed', fileId: 'f1-def', continuationToken: 'tok', polls: 2 });
   });
 
+  it('downloads a job known to be complete (resumed with its file id) without polling', async () => {
+    const s = scriptedFetch([['GET', FILE, [bytes(Buffer.from(CSV))]]]);
+    const hooks: string[] = [];
+    const result = await exportToFile(
+      scriptedClient(s.fetch),
+      { surveyId: SV, params: { format: 'csv', compress: false } },
+      {
+        out: join(dir, 'done.csv'),
+        resume: { progressId: 'ES_done', fileId: 'f9-def', continuationToken: 'tok9' },
+        onStarted: () => {
+          hooks.push('started');
+        },
+      },
+    );
+    expect(s.seen.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /API/v3/surveys/${SV}/export-responses/f9-def/file`]);
+    expect(hooks).toEqual([]);
+    expect(result).toMatchObject({ progressId: 'ES_done', fileId: 'f9-def', continuationToken: 'tok9', polls: 0 });
+  });
+
   it('ends a failed job with ExportFailedError naming it', async () => {
     const s = scriptedFetch([['GET', PROGRESS, [ok({ percentComplete: 100, status: 'failed', fileId: null })]]]);
     const time = fakeTime();
