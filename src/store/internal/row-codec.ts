@@ -1,0 +1,96 @@
+/**
+ * Pure encoding of records into column values, and back. Shared by the SQLite store and (later) PostgreSQL.
+ */
+import { hash } from 'node:crypto';
+import { StoreError } from '../errors.ts';
+import type { ResponseMeta, SqlType, StoreValue } from '../types.ts';
+
+/** A value a SQL driver binds: text, number, or NULL. */
+export type SqlScalar = string | number | null;
+
+/** `ResponseMeta` field → `responses` column, with how it is stored. Order is the column order of the table. */
+export const META_COLUMNS: ReadonlyArray<{ field: keyof ResponseMeta; column: string; type: SqlType }> = [
+  { field: 'startDate', column: 'start_date', type: 'timestamp' },
+  { field: 'endDate', column: 'end_date', type: 'timestamp' },
+  { field: 'recordedDate', column: 'recorded_date', type: 'timestamp' },
+  { field: 'lastModifiedDate', column: 'last_modified_date', type: 'timestamp' },
+  { field: 'status', column: 'status', type: 'integer' },
+  { field: 'progress', column: 'progress', type: 'real' },
+  { field: 'duration', column: 'duration', type: 'real' },
+  { field: 'finished', column: 'finished', type: 'boolean' },
+  { field: 'distributionChannel', column: 'distribution_channel', type: 'text' },
+  { field: 'userLanguage', column: 'user_language', type: 'text' },
+  { field: 'ipAddress', column: 'ip_address', type: 'text' },
+  { field: 'externalReference', column: 'external_reference', type: 'text' },
+  { field: 'recipientEmail', column: 'recipient_email', type: 'text' },
+  { field: 'recipientFirstName', column: 'recipient_first_name', type: 'text' },
+  { field: 'recipientLastName', column: 'recipient_last_name', type: 'text' },
+  { field: 'latitude', column: 'latitude', type: 'real' },
+  { field: 'longitude', column: 'longitude', type: 'real' },
+];
+
+/** The metadata as bindable values, in `META_COLUMNS` order. */
+export function encodeMeta(meta: ResponseMeta): SqlScalar[] {
+  return META_COLUMNS.map(({ field }) => {
+    const v = meta[field];
+    if (v === undefined || v === null) return null;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    return v;
+  });
+}
+
+/** Metadata read back from `responses` columns (named as in `META_COLUMNS`). */
+export function decodeMeta(row: Readonly<Record<string, unknown>>): ResponseMeta {
+  const meta: Record<string, unknown> = {};
+  for (const { field, column, type } of META_COLUMNS) {
+    const v = row[column];
+    meta[field] = v === null || v === undefined ? null : type === 'boolean' ? v === 1 : v;
+  }
+  return meta as ResponseMeta;
+}
+
+/**
+ * A cell as written into a wide-table column of logical type `type` (the column already fits the value):
+ * booleans as 1/0, text columns get numbers and booleans spelled as JavaScript does (`5`, `true`), arrays and
+ * objects as JSON text.
+ */
+export function encodeCell(type: SqlType, value: StoreValue | undefined): SqlScalar {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+      return type === 'text' ? String(value) : value;
+    case 'boolean':
+      return type === 'text' ? String(value) : value ? 1 : 0;
+    default:
+      return JSON.stringify(value);
+  }
+}
+
+/** A wide-table cell read back as the value that was written. */
+export function decodeCell(type: SqlType | null, raw: unknown): StoreValue {
+  if (raw === null || raw === undefined) return null;
+  if (type === 'boolean') return raw === 1;
+  if (type === 'json' && typeof raw === 'string') return JSON.parse(raw) as StoreValue;
+  if (typeof raw === 'bigint') return Number(raw);
+  return raw as StoreValue;
+}
+
+/** A value as text for the long-form `answers.value` column (JSON text for arrays and objects). */
+export function cellText(value: StoreValue | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** Content hash of a response: values, labels and metadata. Equal hashes mean "unchanged, skip the write". */
+export function rowHash(valuesJson: string, labelsJson: string | null, meta: readonly SqlScalar[]): string {
+  return hash('sha1', `${valuesJson}\u0001${labelsJson ?? ''}\u0001${JSON.stringify(meta)}`, 'base64');
+}
+
+/** Throws unless `id` is a usable response id. */
+export function checkResponseId(surveyId: string, id: unknown, index: number): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new StoreError('invalid-input', `survey ${surveyId}: record ${index} has no responseId`);
+  }
+}

@@ -1,0 +1,386 @@
+/**
+ * `Store` on a SQLite file through better-sqlite3 (WAL, `synchronous=NORMAL`, busy timeout, foreign keys).
+ * better-sqlite3 is synchronous; the async surface exists for the PostgreSQL twin. Calls run one at a time
+ * (SerialQueue) so that an open async transaction never interleaves with another caller's statements.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
+import { StoreError } from '../errors.ts';
+import { SerialQueue } from '../internal/serial-queue.ts';
+import type {
+  InProgressResult,
+  ReconcileResult,
+  RunCounts,
+  RunFinish,
+  RunInit,
+  Store,
+  StoreTx,
+  SyncStatePatch,
+} from '../store.ts';
+import type { Layout, StoreColumn, StoreRecord, SurveyInfo } from '../types.ts';
+import { describeTable, ensureLayout, type LayoutState, loadLayout, snapshot } from './layouts.ts';
+import { openSqliteDatabase } from './open-database.ts';
+import { backfillAnswers, countResponses, getAnswers, getResponse, listInProgress } from './reads.ts';
+import {
+  addLiveIds,
+  applyInProgressStage,
+  applyReconcile,
+  createInProgressStage,
+  createLiveIds,
+  dropTemp,
+  writeInProgress,
+} from './side-tables.ts';
+import { addRunCounts, finishRun, getRun, getSyncState, listRuns, setSyncState, startRun } from './state-runs.ts';
+import { getSurvey, listSurveys, requireSurvey, saveSurvey } from './surveys.ts';
+import { upsertResponses, WriteStatements } from './upsert.ts';
+
+/** Options of a SQLite store. */
+export interface SqliteStoreOptions {
+  /** How long a write waits for another process's lock (ms). Default 5000. */
+  busyTimeoutMs?: number;
+  /** Source of "now" for `synced_at`, run times and cursor dates. Default `() => new Date()`. */
+  clock?: () => Date;
+}
+
+/** Streamed inputs are applied in batches of this many items. */
+const STREAM_BATCH = 5000;
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly target: string;
+  #db: Database.Database | null;
+  readonly #queue = new SerialQueue();
+  readonly #inTransaction = new AsyncLocalStorage<boolean>();
+  readonly #layouts = new Map<string, LayoutState>();
+  readonly #clock: () => Date;
+  #statements: WriteStatements | null = null;
+  #tempSeq = 0;
+
+  private constructor(db: Database.Database, target: string, clock: () => Date) {
+    this.#db = db;
+    this.target = target;
+    this.#clock = clock;
+  }
+
+  /** Opens (creating and migrating when new) the SQLite database at `path`. Throws `StoreError`. */
+  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+    const clock = options.clock ?? (() => new Date());
+    const init = { now: clock().toISOString(), ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }) };
+    const db = openSqliteDatabase(path, init);
+    return new SqliteStore(db, db.name, clock);
+  }
+
+  saveSurvey(info: SurveyInfo) {
+    return this.#write((db) => {
+      const before = getSurvey(db, info.id);
+      const saved = saveSurvey(db, info, this.#now());
+      if (before && before.longAnswers !== saved.longAnswers) {
+        if (saved.longAnswers) backfillAnswers(db, saved.id);
+        else db.prepare(`DELETE FROM answers WHERE survey_id = ?`).run(saved.id);
+      }
+      this.#layouts.delete(saved.id);
+      return saved;
+    });
+  }
+
+  getSurvey(surveyId: string) {
+    return this.#read((db) => getSurvey(db, surveyId));
+  }
+
+  listSurveys() {
+    return this.#read((db) => listSurveys(db));
+  }
+
+  ensureLayout(surveyId: string, columns: readonly StoreColumn[]) {
+    return this.#write((db) => this.#ensureLayout(db, surveyId, columns));
+  }
+
+  getLayout(surveyId: string) {
+    return this.#read((db) => {
+      const state = this.#layoutOf(db, surveyId);
+      return state ? snapshot(state) : null;
+    });
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    this.#guard();
+    return this.#queue.run(async () => {
+      const db = this.#open();
+      db.exec('BEGIN IMMEDIATE');
+      const tx = new SqliteTx(this.#txOps(db));
+      try {
+        const result = await this.#inTransaction.run(true, () => fn(tx));
+        tx.end();
+        db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        tx.end();
+        if (db.inTransaction) db.exec('ROLLBACK');
+        // DDL (added or widened columns) rolled back too: forget what we believed about the layouts.
+        this.#layouts.clear();
+        throw err;
+      }
+    });
+  }
+
+  getSyncState(surveyId: string) {
+    return this.#read((db) => getSyncState(db, surveyId));
+  }
+
+  async reconcile(surveyId: string, liveIds: AsyncIterable<string> | Iterable<string>): Promise<ReconcileResult> {
+    await this.#read((db) => requireSurvey(db, surveyId));
+    const name = `qsync_live_${++this.#tempSeq}`;
+    await this.#read((db) => createLiveIds(db, name));
+    try {
+      let batch: string[] = [];
+      const flush = async () => {
+        const ids = batch;
+        batch = [];
+        await this.#read((db) => addLiveIds(db, name, ids));
+      };
+      for await (const id of liveIds) {
+        if (typeof id !== 'string' || id.length === 0) {
+          throw new StoreError('invalid-input', `reconcile ${surveyId}: a live response id is empty or not text`);
+        }
+        batch.push(id);
+        if (batch.length >= STREAM_BATCH) await flush();
+      }
+      await flush();
+      return await this.#write((db) => {
+        const layout = this.#layoutOf(db, surveyId);
+        return applyReconcile(db, surveyId, layout?.tableName ?? null, name, this.#now());
+      });
+    } finally {
+      await this.#dropTemp(name);
+    }
+  }
+
+  async replaceInProgress(
+    surveyId: string,
+    records: AsyncIterable<StoreRecord> | Iterable<StoreRecord>,
+  ): Promise<InProgressResult> {
+    await this.#read((db) => requireSurvey(db, surveyId));
+    const name = `qsync_in_progress_${++this.#tempSeq}`;
+    const stage = await this.#read((db) => createInProgressStage(db, name));
+    try {
+      let batch: StoreRecord[] = [];
+      const flush = async () => {
+        const chunk = batch;
+        batch = [];
+        const now = this.#now();
+        await this.#read((db) => db.transaction(() => writeInProgress(db, stage, surveyId, chunk, now))());
+      };
+      for await (const record of records) {
+        batch.push(record);
+        if (batch.length >= STREAM_BATCH) await flush();
+      }
+      await flush();
+      return await this.#write((db) => applyInProgressStage(db, surveyId, stage));
+    } finally {
+      await this.#dropTemp(name);
+    }
+  }
+
+  listInProgress(surveyId: string) {
+    return this.#read((db) => listInProgress(db, surveyId));
+  }
+
+  startRun(init: RunInit) {
+    return this.#write((db) => startRun(db, init, this.#now()));
+  }
+
+  finishRun(runId: number, result: RunFinish) {
+    return this.#write((db) => finishRun(db, runId, result, this.#now()));
+  }
+
+  getRun(runId: number) {
+    return this.#read((db) => getRun(db, runId));
+  }
+
+  listRuns(filter: { surveyId?: string; limit?: number } = {}) {
+    return this.#read((db) => listRuns(db, filter));
+  }
+
+  getResponse(surveyId: string, responseId: string) {
+    return this.#read((db) => getResponse(db, this.#layoutOf(db, surveyId), surveyId, responseId));
+  }
+
+  countResponses(surveyId: string, options: { includeDeleted?: boolean } = {}) {
+    return this.#read((db) => countResponses(db, surveyId, options.includeDeleted ?? false));
+  }
+
+  getAnswers(surveyId: string, responseId: string) {
+    return this.#read((db) => getAnswers(db, surveyId, responseId));
+  }
+
+  describeWideTable(surveyId: string) {
+    return this.#read((db) => {
+      const state = this.#layoutOf(db, surveyId);
+      return state ? describeTable(db, state.tableName) : [];
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#inTransaction.getStore()) throw new StoreError('misuse', 'close() called inside a transaction');
+    await this.#queue.drain();
+    this.#db?.close();
+    this.#db = null;
+  }
+
+  /** What a transaction handle may do, bound to the open connection. */
+  #txOps(db: Database.Database): TxOps {
+    // Each operation is atomic on its own (a savepoint), so a caller that catches an operation's error inside the
+    // transaction still commits whole operations only.
+    const atomic =
+      <A extends unknown[], R>(fn: (...args: A) => R) =>
+      (...args: A): R => {
+        db.exec('SAVEPOINT qsync_op');
+        try {
+          const result = fn(...args);
+          db.exec('RELEASE qsync_op');
+          return result;
+        } catch (err) {
+          db.exec('ROLLBACK TO qsync_op');
+          db.exec('RELEASE qsync_op');
+          this.#layouts.clear();
+          throw err;
+        }
+      };
+    return {
+      upsertResponses: atomic((surveyId: string, layout: Layout, records: readonly StoreRecord[]) => {
+        if (layout.surveyId !== surveyId) {
+          throw new StoreError('invalid-input', `upsertResponses ${surveyId}: the layout is for survey ${layout.surveyId}`);
+        }
+        const state = this.#layoutOf(db, surveyId);
+        if (!state) throw new StoreError('invalid-input', `survey ${surveyId} has no layout; call ensureLayout first`);
+        this.#statements ??= new WriteStatements(db);
+        return upsertResponses(db, this.#statements, state, records, this.#now());
+      }),
+      ensureLayout: atomic((surveyId: string, columns: readonly StoreColumn[]) =>
+        this.#ensureLayout(db, surveyId, columns),
+      ),
+      setSyncState: atomic((surveyId: string, patch: SyncStatePatch) =>
+        setSyncState(db, surveyId, patch, this.#now()),
+      ),
+      upsertInProgress: atomic((surveyId: string, records: readonly StoreRecord[]) => {
+        requireSurvey(db, surveyId);
+        return writeInProgress(db, 'in_progress_responses', surveyId, records, this.#now());
+      }),
+      removeInProgress: atomic((surveyId: string, ids: readonly string[]) => {
+        const del = db.prepare(`DELETE FROM in_progress_responses WHERE survey_id = ? AND response_id = ?`);
+        return ids.reduce((n, id) => n + del.run(surveyId, id).changes, 0);
+      }),
+      addRunCounts: atomic((runId: number, counts: RunCounts) => addRunCounts(db, runId, counts)),
+    };
+  }
+
+  #ensureLayout(db: Database.Database, surveyId: string, columns: readonly StoreColumn[]): Layout {
+    const state = ensureLayout(db, surveyId, columns, this.#now());
+    this.#layouts.set(surveyId, state);
+    return snapshot(state);
+  }
+
+  #layoutOf(db: Database.Database, surveyId: string): LayoutState | null {
+    const cached = this.#layouts.get(surveyId);
+    if (cached) return cached;
+    const state = loadLayout(db, surveyId);
+    if (state) this.#layouts.set(surveyId, state);
+    return state;
+  }
+
+  /** Runs `fn` on its own (statements autocommit, or it manages its own transaction). */
+  async #read<T>(fn: (db: Database.Database) => T): Promise<T> {
+    this.#guard();
+    return this.#queue.run(() => fn(this.#open()));
+  }
+
+  /** Runs `fn` in one `BEGIN IMMEDIATE` transaction. */
+  async #write<T>(fn: (db: Database.Database) => T): Promise<T> {
+    this.#guard();
+    return this.#queue.run(() => {
+      const db = this.#open();
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = fn(db);
+        db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        this.#layouts.clear();
+        throw err;
+      }
+    });
+  }
+
+  async #dropTemp(name: string): Promise<void> {
+    if (this.#db) await this.#queue.run(() => this.#db && dropTemp(this.#db, name));
+  }
+
+  #guard(): void {
+    if (this.#inTransaction.getStore()) {
+      throw new StoreError('misuse', 'store method called inside store.transaction(); use the tx argument');
+    }
+    this.#open();
+  }
+
+  #open(): Database.Database {
+    if (!this.#db) throw new StoreError('closed', `the store ${this.target} is closed`, { target: this.target });
+    return this.#db;
+  }
+
+  #now(): string {
+    return this.#clock().toISOString();
+  }
+}
+
+/** The synchronous operations behind a `StoreTx`. */
+interface TxOps {
+  upsertResponses(...args: Parameters<StoreTx['upsertResponses']>): Awaited<ReturnType<StoreTx['upsertResponses']>>;
+  ensureLayout(...args: Parameters<StoreTx['ensureLayout']>): Layout;
+  setSyncState(...args: Parameters<StoreTx['setSyncState']>): Awaited<ReturnType<StoreTx['setSyncState']>>;
+  upsertInProgress(...args: Parameters<StoreTx['upsertInProgress']>): number;
+  removeInProgress(...args: Parameters<StoreTx['removeInProgress']>): number;
+  addRunCounts(...args: Parameters<StoreTx['addRunCounts']>): void;
+}
+
+/** A transaction handle: forwards to the connection while its transaction is open, refuses afterwards. */
+class SqliteTx implements StoreTx {
+  #ops: TxOps | null;
+
+  constructor(ops: TxOps) {
+    this.#ops = ops;
+  }
+
+  end(): void {
+    this.#ops = null;
+  }
+
+  async upsertResponses(...args: Parameters<StoreTx['upsertResponses']>) {
+    return this.#live().upsertResponses(...args);
+  }
+
+  async ensureLayout(...args: Parameters<StoreTx['ensureLayout']>) {
+    return this.#live().ensureLayout(...args);
+  }
+
+  async setSyncState(...args: Parameters<StoreTx['setSyncState']>) {
+    return this.#live().setSyncState(...args);
+  }
+
+  async upsertInProgress(...args: Parameters<StoreTx['upsertInProgress']>) {
+    return this.#live().upsertInProgress(...args);
+  }
+
+  async removeInProgress(...args: Parameters<StoreTx['removeInProgress']>) {
+    return this.#live().removeInProgress(...args);
+  }
+
+  async addRunCounts(...args: Parameters<StoreTx['addRunCounts']>) {
+    return this.#live().addRunCounts(...args);
+  }
+
+  #live(): TxOps {
+    if (!this.#ops) throw new StoreError('closed', 'transaction handle used after its transaction ended');
+    return this.#ops;
+  }
+}
