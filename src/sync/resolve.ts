@@ -70,7 +70,7 @@ export async function resolveSurveys(
 
 /** A result for a survey that failed before its run started. */
 export function failedResult(surveyId: string, err: unknown): SurveySyncResult {
-  const text = err instanceof NotFoundError ? `survey ${surveyId} not found in Qualtrics (or not visible to this user): ${errorText(err)}` : errorText(err);
+  const text = errorText(err);
   return {
     surveyId,
     name: null,
@@ -86,7 +86,7 @@ export function failedResult(surveyId: string, err: unknown): SurveySyncResult {
     inProgress: null,
     reconciled: false,
     durationMs: 0,
-    error: text,
+    error: text.includes(surveyId) ? text : `${surveyId}: ${text}`,
     requestId: requestIdOf(err),
     runId: null,
   };

@@ -33,42 +33,58 @@ export interface ResponsesInput {
 
 /** Outcome of the responses step. */
 export interface ResponsesOutcome extends LoadCounts {
+  /** Mode of the export that brought the survey up to date. */
   mode: ExportPlan['mode'];
+  /** True when an export left pending by an earlier run was finished first. */
   resumed: boolean;
 }
 
-/** Runs the responses step; throws on failure (rows already committed stay, the cursor does not move). */
+/**
+ * Runs the responses step; throws on failure (rows already committed stay, the cursor does not move). An export left
+ * pending by an earlier run is finished first; since it shows the data as of when it started, a second export then
+ * brings the changes made since, so that a run always ends current.
+ */
 export async function syncResponses(input: ResponsesInput): Promise<ResponsesOutcome> {
+  const first = await exportOnce(input);
+  if (!first.resumed) return first;
+  const next = await exportOnce(input);
+  return {
+    mode: next.mode,
+    resumed: true,
+    exported: first.exported + next.exported,
+    inserted: first.inserted + next.inserted,
+    updated: first.updated + next.updated,
+    unchanged: first.unchanged + next.unchanged,
+    restored: first.restored + next.restored,
+  };
+}
+
+/** One export, with fallbacks: `resumed` is true when it was an earlier run's export that got loaded. */
+async function exportOnce(input: ResponsesInput): Promise<ResponsesOutcome> {
   const { store, surveyId } = input;
+  const planFrom = (state: SyncState | null) =>
+    planResponsesExport({
+      state,
+      options: input.options,
+      fullRefresh: input.fullRefresh,
+      now: input.clock(),
+      overlapMs: input.overlapMs,
+      tokenMaxAgeMs: input.tokenMaxAgeMs,
+    });
   let state = await store.getSyncState(surveyId);
-  let plan = planResponsesExport({
-    state,
-    options: input.options,
-    fullRefresh: input.fullRefresh,
-    now: input.clock(),
-    overlapMs: input.overlapMs,
-    tokenMaxAgeMs: input.tokenMaxAgeMs,
-  });
-  const resumed = plan.resume !== null;
+  let plan = planFrom(state);
   // At most: a gone pending export, then a refused token, then the window.
   for (let attempt = 1; ; attempt++) {
     input.logger.info({}, `${surveyId}: ${plan.mode} export: ${plan.reason}`);
     try {
       const counts = await exportAndLoad(input, plan, state);
-      return { ...counts, mode: plan.mode, resumed };
+      return { ...counts, mode: plan.mode, resumed: plan.resume !== null };
     } catch (err) {
       if (attempt >= 3 || input.signal?.aborted) throw err;
       if (plan.resume && isGone(err)) {
         input.logger.warn({}, `${surveyId}: pending export ${plan.resume.progressId} cannot be resumed (${oneLine(err)}); starting a new one`);
         state = await store.transaction((tx) => tx.setSyncState(surveyId, { pendingProgressId: null, pendingStartedAt: null, pendingParams: null }));
-        plan = planResponsesExport({
-          state,
-          options: input.options,
-          fullRefresh: input.fullRefresh,
-          now: input.clock(),
-          overlapMs: input.overlapMs,
-          tokenMaxAgeMs: input.tokenMaxAgeMs,
-        });
+        plan = planFrom(state);
       } else if (plan.mode === 'continuation' && !plan.resume && err instanceof BadRequestError) {
         // Qualtrics refuses an expired (older than a week) or unknown token with a 400.
         input.logger.warn({ requestId: err.requestId }, `${surveyId}: continuation token refused (${oneLine(err)}); falling back to a last-modified window`);

@@ -4,7 +4,7 @@ import type { QualtricsClient } from '../../src/client/index.ts';
 import type { Simulator, StatsSnapshot } from '../../src/sim/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { type ExportSource, pipelineExportSource, resolveSurveys, runSync, type SurveyTarget } from '../../src/sync/index.ts';
-import { diffWithTruth, groundTruth, startSim, tempDir } from './helpers.ts';
+import { control, diffWithTruth, groundTruth, startSim, tempDir } from './helpers.ts';
 
 const START = 'POST /API/v3/surveys/{surveyId}/export-responses';
 const PROGRESS = 'GET /API/v3/surveys/{surveyId}/export-responses/{progressId}';
@@ -53,6 +53,21 @@ function crashingAt(moment: 'started' | 'completed' | 'loading', afterRecords = 
   };
 }
 
+/** The export pipeline, recording what each `open` was asked for. */
+function recording(): { source: ExportSource; calls: Array<{ resume: unknown; params: Record<string, unknown> }> } {
+  const inner = pipelineExportSource(client);
+  const calls: Array<{ resume: unknown; params: Record<string, unknown> }> = [];
+  return {
+    calls,
+    source: {
+      open(surveyId, params, hooks = {}) {
+        calls.push({ resume: hooks.resume ?? null, params: { ...params } });
+        return inner.open(surveyId, params, hooks);
+      },
+    },
+  };
+}
+
 async function stats(reset = false): Promise<StatsSnapshot> {
   return (await (await fetch(`${sim.url}/_sim/stats`, { method: reset ? 'DELETE' : 'GET' })).json()) as StatsSnapshot;
 }
@@ -84,13 +99,21 @@ describe('a run that dies resumes instead of starting over', () => {
     expect(state?.pendingProgressId).toMatch(/^ES_/);
     expect(state?.pendingParams).toMatchObject({ mode: 'full', params: { allowContinuation: true, sortByLastModifiedDate: true } });
     expect(await store.countResponses(target.surveyId)).toBe(0);
+    const progressId = state!.pendingProgressId;
+    // Changes made after the pending export started are not in it: the run must still end current.
+    await control(sim, target.surveyId, 'add', 5);
+    await control(sim, target.surveyId, 'edit', 3);
     await stats(true);
-    const [ok] = await runSync({ client, store }, [target]);
-    expect(ok).toMatchObject({ status: 'success', resumed: true, mode: 'full', inserted: 250 });
+    const { source, calls } = recording();
+    const [ok] = await runSync({ client, store, exports: source }, [target]);
+    expect(ok).toMatchObject({ status: 'success', resumed: true, mode: 'continuation', inserted: 255, updated: 3 });
+    // The pending job is finished first, then a continuation export from its token catches up.
+    expect(calls.map((c) => c.resume)).toEqual([{ progressId }, null]);
+    expect(calls[1]?.params).toMatchObject({ continuationToken: expect.any(String) });
     const s = await stats();
-    expect(count(s, START)).toBe(0);
-    expect(count(s, PROGRESS)).toBeGreaterThan(0);
-    expect(count(s, FILE)).toBe(1);
+    expect(count(s, START)).toBe(1);
+    expect(count(s, PROGRESS)).toBeGreaterThan(1);
+    expect(count(s, FILE)).toBe(2);
     expect((await store.getSyncState(target.surveyId))?.pendingProgressId).toBeNull();
     await expectExact();
   });
@@ -99,11 +122,15 @@ describe('a run that dies resumes instead of starting over', () => {
     const [failed] = await runSync({ client, store, exports: crashingAt('completed') }, [target]);
     expect(failed?.status).toBe('failed');
     expect((await store.getSyncState(target.surveyId))?.pendingParams).toMatchObject({ fileId: expect.stringMatching(/-def$/) });
+    const { pendingProgressId: progressId, pendingParams } = (await store.getSyncState(target.surveyId))!;
     await stats(true);
-    const [ok] = await runSync({ client, store }, [target]);
+    const { source, calls } = recording();
+    const [ok] = await runSync({ client, store, exports: source }, [target]);
     expect(ok).toMatchObject({ status: 'success', resumed: true, inserted: 250 });
+    expect(calls[0]?.resume).toEqual({ progressId, fileId: pendingParams?.['fileId'], continuationToken: pendingParams?.['continuationToken'] });
+    // One start (the catch-up export) and two downloads: the resumed file needed no polling.
     const s = await stats();
-    expect([count(s, START), count(s, PROGRESS), count(s, FILE)]).toEqual([0, 0, 1]);
+    expect([count(s, START), count(s, FILE)]).toEqual([1, 2]);
     // The token of the resumed job became the cursor: the next run is incremental.
     const [next] = await runSync({ client, store }, [target]);
     expect(next).toMatchObject({ status: 'success', mode: 'continuation', exported: 0 });
@@ -119,7 +146,7 @@ describe('a run that dies resumes instead of starting over', () => {
     expect(state?.continuationToken).toBeNull();
     expect(state?.pendingProgressId).toMatch(/^ES_/);
     const [ok] = await runSync({ client, store }, [target], { batchSize: 50 });
-    expect(ok).toMatchObject({ status: 'success', resumed: true, inserted: 150, unchanged: 100, updated: 0 });
+    expect(ok).toMatchObject({ status: 'success', resumed: true, mode: 'continuation', inserted: 150, unchanged: 100, updated: 0 });
     await expectExact();
     const runs = await store.listRuns({ surveyId: target.surveyId });
     expect(runs.map((r) => [r.status, r.inserted])).toEqual([
@@ -133,7 +160,8 @@ describe('a run that dies resumes instead of starting over', () => {
     await fetch(`${sim.url}/_sim/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: 8 * 86_400_000 }) });
     await stats(true);
     const [ok] = await runSync({ client, store }, [target]);
-    expect(ok).toMatchObject({ status: 'success', resumed: true, mode: 'full', inserted: 250 });
+    // The resumed download fails (404), so a new full export replaces it; nothing is left to catch up.
+    expect(ok).toMatchObject({ status: 'success', resumed: false, mode: 'full', inserted: 250 });
     const s = await stats();
     expect(s.routes[FILE]?.byStatus['404']).toBe(1);
     expect(count(s, START)).toBe(1);
