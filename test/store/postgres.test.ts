@@ -1,17 +1,20 @@
 /**
- * The PostgreSQL store against a real PostgreSQL 15 server started by the harness (test/support/postgres.ts):
- * the store contract suite, bad input (each a one-line error that leaves the database untouched and never shows a
- * password), the COPY path with hostile values, and concurrent openers.
+ * The PostgreSQL store against a real PostgreSQL 15 server started by the harness (test/support/postgres.ts): the
+ * store contract suite (each case in a schema of its own), unusable targets (each a one-line error that leaves the
+ * database untouched and never shows a password), the COPY path with hostile values, and concurrent openers.
  */
-import { createServer } from 'node:net';
+import { createServer, connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.ts';
+import type { Store } from '../../src/store/store.ts';
 import type { StoreColumn, StoreRecord } from '../../src/store/types.ts';
 import { type PostgresServer, startPostgres } from '../support/postgres.ts';
+import { describeStoreContract, type StoreFactoryOptions, type StoreUnderTest, type UnusableTarget } from './contract.ts';
 
 let server: PostgresServer;
-let schemaSeq = 0;
+let seq = 0;
 
 beforeAll(async () => {
   server = await startPostgres();
@@ -21,25 +24,41 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** Opens a raw target the way the CLI does. */
+function openTarget(target: string, options: StoreFactoryOptions = {}): Promise<Store> {
+  return PostgresStore.open(target, options);
+}
+
 /** A URL for a schema of its own in the shared `postgres` database. */
-function freshSchemaUrl(): string {
-  return server.urlFor({ query: `schema=t${++schemaSeq}` });
+function freshSchemaUrl(prefix = 't'): { url: string; schema: string } {
+  const schema = `${prefix}${++seq}`;
+  return { url: server.urlFor({ query: `schema=${schema}` }), schema };
 }
 
-/** Opens a store expected to fail; returns its error. */
-async function openError(url: string, options?: { schema?: string }): Promise<StoreError> {
-  const err = await PostgresStore.open(url, options).then(
-    async (s) => {
-      await s.close();
-      return null;
-    },
-    (e: unknown) => e,
+/** Every table's definition and rows, indexes and sequences of `schema`, in a fixed order. */
+async function dumpSchema(schema: string): Promise<string> {
+  const columns = await server.sql(
+    `SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, a.attnum`,
+    [schema],
   );
-  expect(err).toBeInstanceOf(StoreError);
-  return err as StoreError;
+  const indexes = await server.sql(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY 1`, [schema]);
+  const sequences = await server.sql(`SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = $1 ORDER BY 1`, [
+    schema,
+  ]);
+  const tables = await server.sql<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [
+    schema,
+  ]);
+  const rows: unknown[] = [];
+  for (const { tablename } of tables) {
+    const name = `"${schema}"."${tablename.replaceAll('"', '""')}"`;
+    rows.push(await server.sql(`SELECT row_to_json(t)::text AS r FROM ${name} t ORDER BY 1`));
+  }
+  return JSON.stringify({ columns, indexes, sequences, rows });
 }
 
-/** Everything in a database that a failed open must not change: schemas, relations, qsync_meta rows. */
+/** Schemas, relations and qsync_meta rows of a whole database: what a failed open must not change. */
 async function snapshotOf(database: string): Promise<string> {
   const relations = await server.sql(
     `SELECT n.nspname, c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -47,127 +66,186 @@ async function snapshotOf(database: string): Promise<string> {
     [],
     database,
   );
-  const schemas = await server.sql(`SELECT nspname FROM pg_namespace ORDER BY 1`, [], database);
-  const metas = await server.sql(
+  const metas = await server.sql<{ nspname: string }>(
     `SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'qsync_meta'`,
     [],
     database,
   );
   const meta: unknown[] = [];
   for (const { nspname } of metas) {
-    meta.push(await server.sql(`SELECT key, value FROM "${String(nspname)}".qsync_meta ORDER BY key`, [], database));
+    meta.push(await server.sql(`SELECT key, value FROM "${nspname}".qsync_meta ORDER BY key`, [], database));
   }
-  return JSON.stringify({ relations, schemas, meta });
+  return JSON.stringify({ relations, meta });
 }
 
-const COLUMNS: StoreColumn[] = [
-  { key: 'QID1_TEXT', exportTag: 'Q1', sqlType: 'text' },
-  { key: 'QID2', exportTag: 'Q2' },
-  { key: 'QID3', exportTag: 'Q3' },
+async function postgresUnderTest(options: StoreFactoryOptions = {}): Promise<StoreUnderTest> {
+  const { url, schema } = freshSchemaUrl('contract_');
+  const subject: StoreUnderTest = {
+    store: await openTarget(url, options),
+    reopen: () => openTarget(url, options),
+    tableNames: async () =>
+      (await server.sql<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = $1`, [schema])).map(
+        (r) => r.tablename,
+      ),
+    setSchemaVersion: async (version) => {
+      await server.sql(`UPDATE "${schema}".qsync_meta SET value = $1 WHERE key = 'schema_version'`, [String(version)]);
+    },
+    fingerprint: () => dumpSchema(schema),
+    dispose: async () => {
+      await subject.store.close().catch(() => undefined);
+      await server.sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    },
+  };
+  return subject;
+}
+
+/** A loopback port nobody listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh database and a login role (with a password) that may connect to it. */
+async function databaseAndRole(prefix: string): Promise<{ database: string; role: string; password: string }> {
+  const database = (await server.createDatabase(prefix)).split('/').at(-1)!;
+  const role = `${prefix}_role_${++seq}`;
+  const password = `pw-${role}-s3cret`;
+  await server.sql(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
+  return { database, role, password };
+}
+
+/** Snapshots taken when a target is made, compared by `untouched`. */
+const before = new Map<string, { database: string; snapshot: string }>();
+
+async function remember(target: string, database: string): Promise<string> {
+  before.set(target, { database, snapshot: await snapshotOf(database) });
+  return target;
+}
+
+async function unchanged(target: string): Promise<boolean> {
+  const b = before.get(target);
+  return b !== undefined && (await snapshotOf(b.database)) === b.snapshot;
+}
+
+const unusable: UnusableTarget[] = [
+  {
+    name: 'an unreachable server',
+    target: async () => `postgres://qsync:unreachable-s3cret@127.0.0.1:${await closedPort()}/qsync`,
+    code: 'cannot-open',
+    mentions: (t) => `cannot connect to PostgreSQL at ${/@([^/]+)\//.exec(t)?.[1]} (database "qsync", user "qsync"): connection refused`,
+    // Nothing listens there, so there is nothing to touch; the port is still closed.
+    untouched: closedPortStillClosed,
+  },
+  {
+    name: 'a wrong password',
+    target: async () => {
+      const { database, role } = await databaseAndRole('wrongpw');
+      return remember(server.urlFor({ database, user: role, password: 'not-the-s3cret' }), database);
+    },
+    code: 'cannot-open',
+    mentions: () => 'password authentication failed',
+    untouched: unchanged,
+  },
+  {
+    name: 'a database that does not exist',
+    target: async () => server.urlFor({ database: `missing_${++seq}` }),
+    code: 'cannot-open',
+    mentions: (t) => `database "${t.split('/').at(-1)}" does not exist`,
+    untouched: async (t) =>
+      (await server.sql(`SELECT 1 FROM pg_database WHERE datname = $1`, [t.split('/').at(-1)])).length === 0,
+  },
+  {
+    name: 'a role without CREATE on the database (no schema can be created)',
+    target: async () => {
+      const { database, role, password } = await databaseAndRole('nocreate');
+      return remember(server.urlFor({ database, user: role, password }), database);
+    },
+    code: 'cannot-open',
+    mentions: (t) => {
+      const role = decodeURIComponent(/\/\/([^:]+):/.exec(t)![1]!);
+      return `role "${role}" cannot create schema "qsync" in database "${t.split('/').at(-1)}" (it lacks CREATE on the database)`;
+    },
+    untouched: unchanged,
+  },
+  {
+    name: 'a role that may read but not write the qsync tables',
+    target: async () => {
+      const { database, role, password } = await databaseAndRole('readonly');
+      await (await openTarget(server.urlFor({ database }))).close();
+      await server.sql(`GRANT USAGE, CREATE ON SCHEMA qsync TO "${role}"; GRANT SELECT ON ALL TABLES IN SCHEMA qsync TO "${role}"`, [], database);
+      return remember(server.urlFor({ database, user: role, password }), database);
+    },
+    code: 'cannot-open',
+    mentions: () => 'lacks DELETE, INSERT, UPDATE on qsync.answers; DELETE, INSERT, UPDATE on qsync.in_progress_responses;',
+    untouched: unchanged,
+  },
+  {
+    name: "a schema holding another program's tables",
+    target: async () => {
+      const schema = `other_app_${++seq}`;
+      await server.sql(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.orders (id int)`);
+      return remember(server.urlFor({ query: `schema=${schema}` }), 'postgres');
+    },
+    code: 'not-a-database',
+    mentions: (t) => `schema "${t.split('=').at(-1)}" on ${t} holds tables of another program (e.g. "orders")`,
+    untouched: unchanged,
+  },
+  {
+    name: 'a malformed URL',
+    target: async () => `postgres://qsync:pa ss@127.0.0.1:${server.port}/qsync?colour=blue`,
+    code: 'invalid-input',
+    mentions: () => `malformed PostgreSQL URL postgres://qsync:***@127.0.0.1:${server.port}/qsync?colour=blue`,
+    untouched: async () => true,
+  },
 ];
 
-describe('bad input: one clear error, nothing touched, no password shown', () => {
-  it('an unreachable server names host and port, never the password', async () => {
-    const closedPort = await new Promise<number>((resolve) => {
-      const probe = createServer();
-      probe.listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
+/** The port of an unreachable target still refuses connections (nothing was started there). */
+async function closedPortStillClosed(target: string): Promise<boolean> {
+  const port = Number(/:(\d+)\//.exec(target)?.[1]);
+  return new Promise((resolve) => {
+    const socket = tcpConnect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
     });
-    const err = await openError(`postgres://someone:s3cret-pw@127.0.0.1:${closedPort}/qsync`);
-    expect(err.code).toBe('cannot-open');
-    expect(err.message).toContain(`127.0.0.1:${closedPort}`);
-    expect(err.message).toContain('connection refused');
-    expect(err.message).not.toContain('s3cret-pw');
-    expect(err.message.split('\n')).toHaveLength(1);
-    expect(err.target).toBe(`postgres://someone:***@127.0.0.1:${closedPort}/qsync`);
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describeStoreContract('postgres', postgresUnderTest, { kind: 'postgres', openTarget: (t) => openTarget(t), unusable });
+
+describe('postgres specifics', () => {
+  it('no failure to open shows a password, in the message, the target or the cause', async () => {
+    for (const u of unusable) {
+      const target = await u.target();
+      const password = /\/\/[^:/]+:([^@]+)@/.exec(target)?.[1];
+      const err = (await openTarget(target).catch((e: unknown) => e)) as StoreError;
+      expect(err).toBeInstanceOf(StoreError);
+      if (!password) continue;
+      const shown = `${err.message} ${err.target} ${String((err.cause as Error | undefined)?.message)}`;
+      expect(shown, u.name).not.toContain(password);
+      expect(shown, u.name).not.toContain(decodeURIComponent(password));
+    }
   });
 
-  it('a wrong password says so, without the password', async () => {
-    await server.sql(`CREATE ROLE pw_user LOGIN PASSWORD 'right-pw'`);
-    const err = await openError(server.urlFor({ user: 'pw_user', password: 'wr0ng-pw' }));
-    expect(err.code).toBe('cannot-open');
-    expect(err.message).toMatch(/password authentication failed/);
-    expect(err.message).toContain(`127.0.0.1:${server.port}`);
-    expect(err.message).toContain('user "pw_user"');
-    expect(`${err.message} ${err.target} ${String((err.cause as Error)?.message)}`).not.toContain('wr0ng-pw');
-  });
-
-  it('a missing database is named', async () => {
-    const err = await openError(server.urlFor({ database: 'no_such_db' }));
-    expect(err.message).toMatch(/database "no_such_db" does not exist/);
-  });
-
-  it('a role without CREATE on the database cannot create the schema; nothing is created', async () => {
-    const url = await server.createDatabase('noprivs');
-    const database = url.split('/').at(-1)!;
-    await server.sql(`CREATE ROLE limited LOGIN PASSWORD 'limited-pw'`);
-    const before = await snapshotOf(database);
-    const err = await openError(server.urlFor({ database, user: 'limited', password: 'limited-pw' }));
-    expect(err.code).toBe('cannot-open');
-    expect(err.message).toContain('role "limited" cannot create schema "qsync"');
-    expect(err.message).toContain(`GRANT CREATE ON DATABASE "${database}" TO "limited"`);
-    expect(err.message).not.toContain('limited-pw');
-    expect(await snapshotOf(database)).toBe(before);
-  });
-
-  it('a role that cannot write the qsync tables is refused at open, naming what it lacks', async () => {
-    const url = await server.createDatabase('readonly');
-    const database = url.split('/').at(-1)!;
-    await (await PostgresStore.open(url)).close();
-    await server.sql(`CREATE ROLE reader LOGIN PASSWORD 'reader-pw'`);
-    await server.sql(`GRANT USAGE, CREATE ON SCHEMA qsync TO reader; GRANT SELECT ON ALL TABLES IN SCHEMA qsync TO reader`, [], database);
-    const before = await snapshotOf(database);
-    const err = await openError(server.urlFor({ database, user: 'reader', password: 'reader-pw' }));
-    expect(err.code).toBe('cannot-open');
-    expect(err.message).toMatch(/role "reader" lacks DELETE, INSERT, UPDATE on qsync\.answers; /);
-    expect(await snapshotOf(database)).toBe(before);
-  });
-
-  it('a schema from a newer qsync is refused and left exactly as it was', async () => {
-    const url = freshSchemaUrl();
-    const schema = `t${schemaSeq}`;
-    const store = await PostgresStore.open(url);
+  it('a schema from a newer qsync is named with both versions, and its data is kept', async () => {
+    const { url, schema } = freshSchemaUrl();
+    const store = await openTarget(url);
     await store.saveSurvey({ id: 'SV_1', name: 'Kept' });
     await store.close();
     await server.sql(`UPDATE "${schema}".qsync_meta SET value = '99' WHERE key = 'schema_version'`);
-    const before = await snapshotOf('postgres');
-    const err = await openError(url);
-    expect(err.code).toBe('schema-too-new');
+    const err = (await openTarget(url).catch((e: unknown) => e)) as StoreError;
     expect(err.message).toBe(
-      `schema "${schema}" on ${url} has qsync schema version 99, newer than this qsync supports (1); upgrade qsync`,
+      `schema "${schema}" on ${url} has qsync schema version 99, newer than this qsync supports (${SCHEMA_VERSION}); upgrade qsync`,
     );
-    expect(await snapshotOf('postgres')).toBe(before);
     expect(await server.sql(`SELECT name FROM "${schema}".surveys`)).toEqual([{ name: 'Kept' }]);
   });
 
-  it('a schema holding another program\'s tables is refused', async () => {
-    await server.sql(`CREATE SCHEMA other_app; CREATE TABLE other_app.orders (id int)`);
-    const before = await snapshotOf('postgres');
-    const err = await openError(server.urlFor({ query: 'schema=other_app' }));
-    expect(err.code).toBe('not-a-database');
-    expect(err.message).toContain('schema "other_app"');
-    expect(err.message).toContain('"orders"');
-    expect(await snapshotOf('postgres')).toBe(before);
-  });
-
-  it.each([
-    ['postgres://u:pa ss@127.0.0.1:99999/db', /cannot be parsed/],
-    ['postgres://u:secret-1@127.0.0.1/db?sslmode=sometimes', /sslmode "sometimes"/],
-    ['postgres://u:secret-1@127.0.0.1/db?colour=blue', /unknown option "colour"/],
-    ['postgres://u:secret-1@127.0.0.1/db?password=secret-1', /not in a query parameter/],
-    ['postgres://u:secret-1@127.0.0.1/a/b', /single database name/],
-  ])('a malformed URL is refused before connecting: %s', async (url, why) => {
-    const err = await openError(url);
-    expect(err.code).toBe('invalid-input');
-    expect(err.message).toMatch(/^malformed PostgreSQL URL postgres:\/\/u:\*\*\*@/);
-    expect(err.message).toMatch(why);
-    expect(err.message).not.toMatch(/secret-1|pa ss/);
-  });
-});
-
-describe('opening', () => {
   it('creates qsync tables in the schema from the URL or the option, at the SQLite schema version', async () => {
     const store = await PostgresStore.open(server.urlFor({ query: 'schema=from_url' }));
     expect(store.schema).toBe('from_url');
@@ -183,7 +261,6 @@ describe('opening', () => {
       { schemaname: 'from Option', n: '8' },
       { schemaname: 'from_url', n: '8' },
     ]);
-    const { SCHEMA_VERSION } = await import('../../src/store/sqlite/schema.ts');
     expect(await server.sql(`SELECT value FROM from_url.qsync_meta WHERE key = 'schema_version'`)).toEqual([
       { value: String(SCHEMA_VERSION) },
     ]);
@@ -200,6 +277,12 @@ describe('opening', () => {
     ]);
   });
 });
+
+const COLUMNS: StoreColumn[] = [
+  { key: 'QID1_TEXT', exportTag: 'Q1', sqlType: 'text' },
+  { key: 'QID2', exportTag: 'Q2' },
+  { key: 'QID3', exportTag: 'Q3' },
+];
 
 describe('the COPY path', () => {
   const HOSTILE = [
@@ -227,7 +310,7 @@ describe('the COPY path', () => {
   }
 
   it('round-trips tabs, newlines, backslashes, \\. lines and unicode exactly, in every table', async () => {
-    const store = await PostgresStore.open(freshSchemaUrl());
+    const store = await PostgresStore.open(freshSchemaUrl().url);
     try {
       await store.saveSurvey({ id: 'SV_hostile', name: 'Hostile', longAnswers: true });
       const layout = await store.ensureLayout('SV_hostile', COLUMNS);
@@ -262,7 +345,7 @@ describe('the COPY path', () => {
   });
 
   it('refuses text with a NUL character in one line naming response and column, and writes nothing', async () => {
-    const store = await PostgresStore.open(freshSchemaUrl());
+    const store = await PostgresStore.open(freshSchemaUrl().url);
     try {
       await store.saveSurvey({ id: 'SV_nul', name: 'Nul' });
       const layout = await store.ensureLayout('SV_nul', COLUMNS);
@@ -291,7 +374,7 @@ describe('the COPY path', () => {
   });
 
   it('names response and column when PostgreSQL rejects a metadata value', async () => {
-    const store = await PostgresStore.open(freshSchemaUrl());
+    const store = await PostgresStore.open(freshSchemaUrl().url);
     try {
       await store.saveSurvey({ id: 'SV_meta', name: 'Meta' });
       const layout = await store.ensureLayout('SV_meta', COLUMNS);
@@ -313,7 +396,7 @@ describe('the COPY path', () => {
   });
 
   it('declares PostgreSQL types for the logical types', async () => {
-    const store = await PostgresStore.open(freshSchemaUrl());
+    const store = await PostgresStore.open(freshSchemaUrl().url);
     try {
       await store.saveSurvey({ id: 'SV_types', name: 'Types' });
       const layout = await store.ensureLayout('SV_types', [

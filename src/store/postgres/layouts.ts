@@ -10,7 +10,7 @@ import { planColumns } from '../plan-columns.ts';
 import { declaredType, planWidening, type WideColumnSpec, wideTableDdl } from '../plan-widening.ts';
 import { widen } from '../sql-types.ts';
 import type { Layout, LayoutColumn, SqlType, StoreColumn } from '../types.ts';
-import { lockSurvey, requireSurvey } from './surveys.ts';
+import { getSurvey, lockSurvey } from './surveys.ts';
 
 /** The store's live view of one survey's layout. */
 export interface LayoutState {
@@ -46,10 +46,10 @@ interface ColumnRow {
   sql_type: SqlType | null;
 }
 
-/** The stored layout of a survey, or null when its wide table does not exist yet. */
+/** The stored layout of a survey, or null when the survey is unknown or its wide table does not exist yet. */
 export async function loadLayout(db: pg.ClientBase, surveyId: string): Promise<LayoutState | null> {
-  const survey = await requireSurvey(db, surveyId);
-  if (!(await tableExists(db, survey.tableName))) return null;
+  const survey = await getSurvey(db, surveyId);
+  if (!survey || !(await tableExists(db, survey.tableName))) return null;
   const { rows } = await db.query<ColumnRow>(`SELECT * FROM survey_columns WHERE survey_id = $1 ORDER BY position`, [
     surveyId,
   ]);

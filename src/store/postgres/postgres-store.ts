@@ -127,7 +127,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     this.#guard();
     return this.#queue.run(async () => {
       const db = this.#open();
@@ -314,14 +314,14 @@ export class PostgresStore implements Store {
     return state;
   }
 
-  /** Runs `fn` on its own (statements autocommit, or it manages its own transaction). */
-  #read<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
+  /** Runs `fn` on its own (statements autocommit, or it manages its own transaction). Misuse rejects. */
+  async #read<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
     this.#guard();
     return this.#queue.run(() => fn(this.#open()));
   }
 
   /** Runs `fn` in one transaction. */
-  #write<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
+  async #write<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
     this.#guard();
     return this.#queue.run(async () => {
       const db = this.#open();
