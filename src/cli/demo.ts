@@ -106,7 +106,8 @@ async function control(baseUrl: string, surveyId: string, path: string, body: un
 
 /** Prints a sample query over `responses` and `surveys`, and one over a wide table, with their results. */
 function sampleQuery(path: string, out: (t: string) => void): void {
-  const db = new Database(path, { readonly: true });
+  // Read-write so that closing it leaves no -wal/-shm files beside the database.
+  const db = new Database(path, { fileMustExist: true });
   try {
     const overview = `SELECT s.name AS survey, s.table_name AS wide_table,
        count(*) FILTER (WHERE r.deleted_at IS NULL) AS live,
