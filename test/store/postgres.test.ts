@@ -6,6 +6,7 @@
 import { createServer, connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.ts';
+import { openStore } from '../../src/store/open-store.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -24,9 +25,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Opens a raw target the way the CLI does. */
+/** Opens a raw target the way the CLI does (`openStore` dispatches `postgres://` URLs to `PostgresStore`). */
 function openTarget(target: string, options: StoreFactoryOptions = {}): Promise<Store> {
-  return PostgresStore.open(target, options);
+  return openStore(target, options);
 }
 
 /** A URL for a schema of its own in the shared `postgres` database. */
