@@ -267,6 +267,20 @@ describe('postgres specifics', () => {
     ]);
   });
 
+  it('a connection the server drops turns into one clear error, not a crash', async () => {
+    const url = server.urlFor({ password: 'dropped-s3cret', query: `schema=t${++seq}&application_name=drop_me` });
+    const store = await openTarget(url);
+    await store.saveSurvey({ id: 'SV_1', name: 'x' });
+    await server.sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'drop_me'`);
+    const err = (await store.listSurveys().catch((e: unknown) => e)) as StoreError;
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err.code).toBe('closed');
+    expect(err.message).toMatch(/^the connection to postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres\?schema=t\d+&application_name=drop_me was lost \(/);
+    expect(err.message).not.toContain('dropped-s3cret');
+    expect(await store.getSurvey('SV_1').catch((e: unknown) => (e as StoreError).code)).toBe('closed');
+    await store.close();
+  });
+
   it('concurrent openers of a new database migrate it once (advisory lock)', async () => {
     const url = await server.createDatabase('race');
     const stores = await Promise.all(Array.from({ length: 5 }, () => PostgresStore.open(url)));

@@ -129,7 +129,7 @@ export class PostgresStore implements Store {
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     this.#guard();
-    return this.#queue.run(async () => {
+    return this.#run(async () => {
       const db = this.#open();
       await db.query('BEGIN');
       const tx = new PostgresTx(this.#txOps(db));
@@ -317,13 +317,13 @@ export class PostgresStore implements Store {
   /** Runs `fn` on its own (statements autocommit, or it manages its own transaction). Misuse rejects. */
   async #read<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
     this.#guard();
-    return this.#queue.run(() => fn(this.#open()));
+    return this.#run(() => fn(this.#open()));
   }
 
   /** Runs `fn` in one transaction. */
   async #write<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
     this.#guard();
-    return this.#queue.run(async () => {
+    return this.#run(async () => {
       const db = this.#open();
       await db.query('BEGIN');
       try {
@@ -336,6 +336,24 @@ export class PostgresStore implements Store {
         throw err;
       }
     });
+  }
+
+  /** Runs `task` in turn; a dropped connection becomes one `StoreError` naming the server (and the store unusable). */
+  async #run<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await this.#queue.run(task);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      const message = err instanceof Error ? err.message : String(err);
+      const dropped =
+        code === '57P01' || code === '57P02' || code === '57P03' || /Connection terminated|ECONNRESET|EPIPE|not queryable/i.test(message);
+      if (!dropped || err instanceof StoreError) throw err;
+      this.#lost ??= maskUrl(message);
+      throw new StoreError('closed', `the connection to ${this.target} was lost (${this.#lost}); open the store again`, {
+        target: this.target,
+        cause: err,
+      });
+    }
   }
 
   async #dropTemp(name: string): Promise<void> {
