@@ -176,6 +176,7 @@ export async function applyTypes(
     const typed = state.columns.filter((c) => c.sqlType !== null) as Array<LayoutColumn & WideColumnSpec>;
     const plan = planWidening('postgres', state.tableName, typed, widenBy);
     for (const statement of plan.statements) await db.query(statement);
+    await respellAsWritten(db, state, plan.changes);
     for (const change of plan.changes) {
       const col = state.columns.find((c) => c.sqlName === change.sqlName)!;
       col.sqlType = change.to;
@@ -208,6 +209,29 @@ export async function applyTypes(
     );
   }
   return changes;
+}
+
+/**
+ * After `ALTER … TYPE text`, columns that were `json` or `real` hold PostgreSQL's spelling (`{"a": 1}`, `1.5e-07`),
+ * not the writer's (`{"a":1}`, `1.5e-7`). Each such cell is re-read from `responses.values_json`, which keeps the
+ * value exactly as JavaScript wrote it (type `json` is stored verbatim), so a widened column reads as if it had
+ * always been text. Widening is rare; this is one more pass over the wide table when it happens.
+ */
+async function respellAsWritten(
+  db: pg.ClientBase,
+  state: LayoutState,
+  changes: ReadonlyArray<{ sqlName: string; from: SqlType; to: SqlType }>,
+): Promise<void> {
+  const exact = changes.filter((c) => c.to === 'text' && (c.from === 'json' || c.from === 'real'));
+  if (exact.length === 0) return;
+  const keys = exact.map((c) => state.columns.find((col) => col.sqlName === c.sqlName)!.key);
+  const names = exact.map((c) => quoteIdent(c.sqlName));
+  await db.query(
+    `UPDATE ${quoteIdent(state.tableName)} w SET ${names.map((n, i) => `${n} = r.values_json ->> $${i + 2}`).join(', ')}
+     FROM responses r
+     WHERE r.survey_id = $1 AND r.response_id = w.response_id AND (${names.map((n) => `w.${n} IS NOT NULL`).join(' OR ')})`,
+    [state.surveyId, ...keys],
+  );
 }
 
 /** The wide table's declared columns, in table order, spelled as `declaredType('postgres', …)` spells them. */
