@@ -410,21 +410,22 @@ describe('the COPY path', () => {
     }
   });
 
-  it('a json or real column widened to text reads as the writer spelled it, not as PostgreSQL casts it', async () => {
+  it('a json, real or timestamp column widened to text reads as the writer spelled it, not as PostgreSQL casts it', async () => {
     const store = await PostgresStore.open(freshSchemaUrl().url);
     try {
       await store.saveSurvey({ id: 'SV_w', name: 'Widen' });
       const layout = await store.ensureLayout('SV_w', [
         { key: 'j', exportTag: 'j' },
         { key: 'r', exportTag: 'r' },
+        { key: 't', exportTag: 't' },
       ]);
-      const first = { j: { b: [true, null], a: 'x"y' }, r: 1.5e-7 };
+      const first = { j: { b: [true, null], a: 'x"y' }, r: 1.5e-7, t: '2024-05-01T12:00:00+02:00' };
       await store.transaction((tx) => tx.upsertResponses('SV_w', layout, [{ responseId: 'R_1', values: first, meta: {} }]));
       const result = await store.transaction((tx) =>
-        tx.upsertResponses('SV_w', layout, [{ responseId: 'R_2', values: { j: 'plain', r: 'n/a' }, meta: {} }]),
+        tx.upsertResponses('SV_w', layout, [{ responseId: 'R_2', values: { j: 'plain', r: 'n/a', t: 'soon' }, meta: {} }]),
       );
-      expect(result.widened).toEqual(['j', 'r']);
-      expect((await store.getResponse('SV_w', 'R_1'))?.wide).toMatchObject({ j: JSON.stringify(first.j), r: '1.5e-7' });
+      expect(result.widened).toEqual(['j', 'r', 't']);
+      expect((await store.getResponse('SV_w', 'R_1'))?.wide).toMatchObject({ j: JSON.stringify(first.j), r: '1.5e-7', t: first.t });
       expect((await store.getResponse('SV_w', 'R_2'))?.wide).toMatchObject({ j: 'plain', r: 'n/a' });
     } finally {
       await store.close();

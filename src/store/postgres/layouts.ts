@@ -212,8 +212,9 @@ export async function applyTypes(
 }
 
 /**
- * After `ALTER … TYPE text`, columns that were `json` or `real` hold PostgreSQL's spelling (`{"a": 1}`, `1.5e-07`),
- * not the writer's (`{"a":1}`, `1.5e-7`). Each such cell is re-read from `responses.values_json`, which keeps the
+ * After `ALTER … TYPE text`, columns that were `json`, `real` or `timestamp` hold PostgreSQL's spelling
+ * (`{"a": 1}`, `1.5e-07`, the instant in UTC), not the writer's (`{"a":1}`, `1.5e-7`, the date text as received).
+ * Each such cell is re-read from `responses.values_json`, which keeps the
  * value exactly as JavaScript wrote it (type `json` is stored verbatim), so a widened column reads as if it had
  * always been text. Widening is rare; this is one more pass over the wide table when it happens.
  */
@@ -222,7 +223,7 @@ async function respellAsWritten(
   state: LayoutState,
   changes: ReadonlyArray<{ sqlName: string; from: SqlType; to: SqlType }>,
 ): Promise<void> {
-  const exact = changes.filter((c) => c.to === 'text' && (c.from === 'json' || c.from === 'real'));
+  const exact = changes.filter((c) => c.to === 'text' && c.from !== 'boolean' && c.from !== 'integer');
   if (exact.length === 0) return;
   const keys = exact.map((c) => state.columns.find((col) => col.sqlName === c.sqlName)!.key);
   const names = exact.map((c) => quoteIdent(c.sqlName));
