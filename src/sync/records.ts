@@ -120,9 +120,12 @@ function bool(v: TypedValue | undefined): boolean | null {
   return null;
 }
 
-/** The later of two UTC ISO-8601 dates (null-tolerant). */
+const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** The later of two UTC ISO-8601 dates (null-tolerant). Called per record, so canonical dates compare as text. */
 export function laterDate(a: string | null, b: string | null | undefined): string | null {
   if (!b) return a;
   if (!a) return b;
+  if (a.length === 24 && b.length === 24 && CANONICAL.test(a) && CANONICAL.test(b)) return b > a ? b : a;
   return Date.parse(b) > Date.parse(a) ? b : a;
 }
