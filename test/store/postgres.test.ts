@@ -234,6 +234,13 @@ describe('postgres specifics', () => {
     }
   });
 
+  it('the harness fails, never skips, when the server binaries are missing, saying how to install them', async () => {
+    const err = await startPostgres({ binDirs: ['/nonexistent/pg/bin'] }).catch((e: unknown) => e as Error);
+    expect((err as Error).message).toBe(
+      'PostgreSQL 15 server binaries not found (initdb and postgres; looked in /nonexistent/pg/bin): apt-get install postgresql-15 (or put initdb and postgres 15+ on PATH)',
+    );
+  });
+
   it('a schema from a newer qsync is named with both versions, and its data is kept', async () => {
     const { url, schema } = freshSchemaUrl();
     const store = await openTarget(url);

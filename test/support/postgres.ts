@@ -57,6 +57,11 @@ export interface StartPostgresOptions {
   settings?: Record<string, string>;
   /** How long to wait for the server to accept connections (ms). Default 30000. */
   startTimeoutMs?: number;
+  /**
+   * Directories searched for `initdb` and `postgres`, in order. Default: `$QSYNC_PG_BIN` when set, then
+   * /usr/lib/postgresql/15/bin, then PATH.
+   */
+  binDirs?: readonly string[];
 }
 
 /** Where Debian/Ubuntu's `postgresql-15` package puts the server binaries; PATH is searched after it. */
@@ -79,7 +84,7 @@ const FAST_SETTINGS: Record<string, string> = {
 
 /** Creates, starts and returns a fresh server. Throws a one-line error saying what is missing or what failed. */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
-  const bin = findBinaries();
+  const bin = findBinaries(options.binDirs ?? defaultBinDirs());
   const version = execFileSync(bin.postgres, ['--version'], { encoding: 'utf8' }).trim();
   const major = Number(/\)\s*(\d+)/.exec(version)?.[1] ?? 0);
   if (major < 15) throw new Error(`PostgreSQL 15 server binaries not found (${bin.postgres} is ${version}): ${INSTALL_HINT}`);
@@ -111,14 +116,20 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   }
 }
 
-function findBinaries(): { initdb: string; postgres: string } {
-  const dirs = [PG15_BIN, ...(process.env.PATH ?? '').split(':').filter(Boolean)];
+function defaultBinDirs(): string[] {
+  const env = process.env.QSYNC_PG_BIN;
+  return [...(env ? [env] : []), PG15_BIN, ...(process.env.PATH ?? '').split(':').filter(Boolean)];
+}
+
+function findBinaries(dirs: readonly string[]): { initdb: string; postgres: string } {
   for (const d of dirs) {
     const initdb = join(d, 'initdb');
     const postgres = join(d, 'postgres');
     if (isExecutable(initdb) && isExecutable(postgres)) return { initdb, postgres };
   }
-  throw new Error(`PostgreSQL 15 server binaries not found (initdb, postgres; looked in ${PG15_BIN} and PATH): ${INSTALL_HINT}`);
+  throw new Error(
+    `PostgreSQL 15 server binaries not found (initdb and postgres; looked in ${dirs.length > 3 ? `${dirs.slice(0, 2).join(', ')} and PATH` : dirs.join(', ')}): ${INSTALL_HINT}`,
+  );
 }
 
 function isExecutable(path: string): boolean {
