@@ -1,4 +1,5 @@
+import { exportCases } from './export-cases.ts';
 import type { BenchCase } from './run.ts';
 
 /** Every benchmark case, in the order they run. */
-export const cases: BenchCase[] = [];
+export const cases: BenchCase[] = [...exportCases];
