@@ -7,22 +7,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { StoreError } from '../errors.ts';
 import { SerialQueue } from '../internal/serial-queue.ts';
-import type {
-  InProgressResult,
-  ReconcileResult,
-  RunCounts,
-  RunFinish,
-  RunInit,
-  Store,
-  StoreTx,
-  SyncStatePatch,
-} from '../store.ts';
+import type { InProgressResult, ReconcileResult, RunFinish, RunInit, Store, StoreTx } from '../store.ts';
 import type { Layout, StoreColumn, StoreRecord, SurveyInfo } from '../types.ts';
 import { connect } from './connect.ts';
 import { maskUrl, type PostgresTarget, parsePostgresUrl } from './connection-url.ts';
 import { describeTable, ensureLayout, type LayoutState, loadLayout, snapshot } from './layouts.ts';
 import { migrate } from './migrate.ts';
-import { PostgresTx, type TxOps } from './postgres-tx.ts';
+import { createTxOps, PostgresTx, type TxOps } from './postgres-tx.ts';
 import { backfillAnswers, countResponses, getAnswers, getResponse, listInProgress } from './reads.ts';
 import {
   addLiveIds,
@@ -31,12 +22,10 @@ import {
   createInProgressStage,
   createLiveIds,
   dropTemp,
-  mergeInProgress,
   stageInProgress,
 } from './side-tables.ts';
-import { addRunCounts, finishRun, getRun, getSyncState, listRuns, setSyncState, startRun } from './state-runs.ts';
+import { finishRun, getRun, getSyncState, listRuns, startRun } from './state-runs.ts';
 import { getSurvey, listSurveys, requireSurvey, saveSurvey } from './surveys.ts';
-import { upsertResponses } from './upsert.ts';
 
 /** Options of a PostgreSQL store. */
 export interface PostgresStoreOptions {
@@ -254,50 +243,13 @@ export class PostgresStore implements Store {
 
   /** What a transaction handle may do, bound to the open connection. */
   #txOps(db: pg.Client): TxOps {
-    return {
-      upsertResponses: async (surveyId: string, layout: Layout, records: readonly StoreRecord[]) => {
-        if (layout.surveyId !== surveyId) {
-          throw new StoreError('invalid-input', `upsertResponses ${surveyId}: the layout is for survey ${layout.surveyId}`);
-        }
-        const state = await this.#layoutOf(db, surveyId);
-        if (!state) throw new StoreError('invalid-input', `survey ${surveyId} has no layout; call ensureLayout first`);
-        return upsertResponses(db, state, records, this.#now(), `qsync_stage_${++this.#tempSeq}`);
-      },
-      ensureLayout: (surveyId: string, columns: readonly StoreColumn[]) => this.#ensureLayout(db, surveyId, columns),
-      setSyncState: (surveyId: string, patch: SyncStatePatch) => setSyncState(db, surveyId, patch, this.#now()),
-      upsertInProgress: async (surveyId: string, records: readonly StoreRecord[]) => {
-        await requireSurvey(db, surveyId);
-        const name = `qsync_in_progress_${++this.#tempSeq}`;
-        await createInProgressStage(db, name, true);
-        await stageInProgress(db, name, surveyId, records);
-        await mergeInProgress(db, name, surveyId, this.#now());
-        await dropTemp(db, name);
-        return records.length;
-      },
-      removeInProgress: async (surveyId: string, ids: readonly string[]) => {
-        const result = await db.query(
-          `DELETE FROM in_progress_responses WHERE survey_id = $1 AND response_id = ANY ($2::text[])`,
-          [surveyId, [...ids]],
-        );
-        return result.rowCount ?? 0;
-      },
-      addRunCounts: (runId: number, counts: RunCounts) => addRunCounts(db, runId, counts),
-      savepoint: async <R>(op: () => Promise<R>): Promise<R> => {
-        // Each operation is atomic on its own, so a caller that catches an operation's error inside the
-        // transaction still commits whole operations only.
-        await db.query('SAVEPOINT qsync_op');
-        try {
-          const result = await op();
-          await db.query('RELEASE SAVEPOINT qsync_op');
-          return result;
-        } catch (err) {
-          await db.query('ROLLBACK TO SAVEPOINT qsync_op');
-          await db.query('RELEASE SAVEPOINT qsync_op');
-          this.#layouts.clear();
-          throw err;
-        }
-      },
-    };
+    return createTxOps(db, {
+      now: () => this.#now(),
+      tempName: (prefix) => `${prefix}_${++this.#tempSeq}`,
+      layoutOf: (surveyId) => this.#layoutOf(db, surveyId),
+      ensureLayout: (surveyId, columns) => this.#ensureLayout(db, surveyId, columns),
+      forgetLayouts: () => this.#layouts.clear(),
+    });
   }
 
   async #ensureLayout(db: pg.ClientBase, surveyId: string, columns: readonly StoreColumn[]): Promise<Layout> {

@@ -124,6 +124,8 @@ async function dropUnchanged(
 async function mergeChanged(db: pg.ClientBase, state: LayoutState, stage: string, now: string): Promise<void> {
   const surveyId = state.surveyId;
   const cols = [...META, 'values_json', 'labels_json', 'row_hash'];
+  // The stage holds changed or new responses only; the WHERE still guards the merge itself, so identical content
+  // is never rewritten even if another writer stored it since `dropUnchanged` looked.
   await db.query(
     `INSERT INTO responses AS r (survey_id, response_id, ${cols.join(', ')}, synced_at, deleted_at)
      SELECT $1, response_id, ${cols.join(', ')}, $2, NULL FROM ${stage}
