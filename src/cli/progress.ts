@@ -48,6 +48,9 @@ export function progressDisplay(stderr: (NodeJS.WritableStream & { isTTY?: boole
         case 'downloading':
           show(1, 1, 'downloading', `${formatBytes(event.bytes)}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
           break;
+        case 'verifying':
+          show(1, 1, 'verifying  ', formatBytes(event.bytes));
+          break;
         case 'unzipping':
           show(1, 1, 'unzipping  ', formatBytes(event.bytes));
           break;

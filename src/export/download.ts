@@ -10,6 +10,7 @@ import {
 import { ExportFileError, openSource } from '../formats/index.ts';
 import { ExportDownloadError } from './errors.ts';
 import { FileSink } from './internal/file-sink.ts';
+import { verifyZip } from './internal/verify-zip.ts';
 import type { CompletedExportJob, ExportRunOptions } from './types.ts';
 
 /** Default number of downloads tried for one file. */
@@ -30,7 +31,8 @@ export interface VerifiedDownload {
 
 /**
  * Streams the job's file to `path` (a new file) and verifies it: the client checks `Content-Length` while
- * streaming, then the zip must open with exactly one non-empty data entry (a plain file must be non-empty).
+ * streaming, then the zip must open with exactly one non-empty data entry whose CRC-32 and size match the zip
+ * directory (one decompression pass); a plain file must be non-empty.
  * A truncated, stalled or corrupt download is removed and downloaded again, up to `attempts` times in all;
  * then `ExportDownloadError`. A 404 (file expired or unknown) is an `ExportFailedError`. On any failure or abort
  * nothing is left at `path`.
@@ -50,6 +52,11 @@ export async function downloadExportFile(
     try {
       await client.responseExports.download(surveyId, fileId, { to: sink, ...(options.signal ? { signal: options.signal } : {}) });
       const { source } = await openSource(path);
+      if (source.entryName !== null) {
+        options.onProgress?.({ phase: 'verifying', bytes: sink.bytes });
+        await verifyZip(path, options.signal);
+        options.signal?.throwIfAborted();
+      }
       return { path, bytes: sink.bytes, zipped: source.entryName !== null, entryName: source.entryName, attempts: attempt };
     } catch (err) {
       sink.destroy();

@@ -35,6 +35,7 @@ export type ExportProgressEvent =
   | { phase: 'starting'; surveyId: string }
   | { phase: 'polling'; surveyId: string; progressId: string; percentComplete: number; polls: number }
   | { phase: 'downloading'; surveyId: string; fileId: string; bytes: number; attempt: number }
+  | { phase: 'verifying'; bytes: number }
   | { phase: 'unzipping'; bytes: number }
   | { phase: 'parsing'; rows: number }
   | { phase: 'done' };

@@ -39,8 +39,18 @@ let surveyId: string;
 let truthIds: string[];
 let tmp: string;
 
+/** Every access token the simulator issued (spied on in process: revocation forgets them). */
+const issued: string[] = [];
+
 beforeAll(async () => {
   sim = await startTestSimulator({ surveys: 1, responsesPerSurvey: 80, tokenTtlSeconds: 120 });
+  const auth = sim.state.auth as unknown as { issueToken: (...args: unknown[]) => { access_token: string } };
+  const issue = auth.issueToken.bind(auth);
+  auth.issueToken = (...args: unknown[]) => {
+    const answer = issue(...args);
+    issued.push(answer.access_token);
+    return answer;
+  };
   surveyId = sim.surveyIds[0]!;
   truthIds = (await groundTruth(sim, surveyId)).map((l) => l.responseId).sort();
 });
@@ -290,5 +300,31 @@ describe('429 storms', () => {
     } finally {
       await low.close();
     }
+  });
+});
+
+describe('secrets', () => {
+  it('logs and error messages carry no client secret, API token or access token', async () => {
+    const lines: string[] = [];
+    const at = (level: string) => (obj: Record<string, unknown>, msg: string) => void lines.push(JSON.stringify({ level, msg, ...obj }));
+    const logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    await scriptFaults(sim, [
+      { match: 'GET */export-responses/ES_*', fault: 'revokeTokens' },
+      { match: 'GET */export-responses/ES_*', fault: '500' },
+      { match: 'GET */file', fault: 'truncate' },
+    ]);
+    expect(await exportIds({}, { logger })).toEqual(truthIds);
+    const messages: string[] = [];
+    await scriptFaults(sim, [{ match: 'POST */export-responses', fault: 'exportFail' }]);
+    await exportIds({}, { logger }).catch((err: Error) => messages.push(err.message));
+    await exportIds({}, { logger, clientSecret: `${sim.clientSecret}x` }).catch((err: Error) => messages.push(err.message));
+    await exportIds({}, { logger, clientId: undefined, clientSecret: undefined, apiToken: `${sim.apiToken}x` }).catch((err: Error) => messages.push(err.message));
+    expect(messages).toHaveLength(3);
+    expect(lines.some((l) => l.includes('retrying Qualtrics request'))).toBe(true);
+    expect(lines.some((l) => l.includes('OAuth token refused (401)'))).toBe(true);
+    const text = [...lines, ...messages].join('\n');
+    expect(issued.length).toBeGreaterThanOrEqual(2);
+    for (const secret of [sim.clientSecret, sim.apiToken, `${sim.apiToken}x`, ...issued]) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/Bearer|Basic [A-Za-z0-9+/=]{8}/);
   });
 });

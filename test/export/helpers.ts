@@ -55,9 +55,9 @@ export function connError(code: string): Error {
 }
 
 /** A zip holding one entry, built with yazl as Qualtrics builds its downloads. */
-export function zipOf(name: string, content: string): Promise<Buffer> {
+export function zipOf(name: string, content: string, options: { compress?: boolean } = {}): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  zip.addBuffer(Buffer.from(content), name);
+  zip.addBuffer(Buffer.from(content), name, { compress: options.compress ?? true });
   zip.end();
   const parts: Buffer[] = [];
   return new Promise((resolve, reject) => {

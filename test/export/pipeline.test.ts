@@ -178,6 +178,31 @@ describe('download', () => {
     expect(await readdir(dir)).toEqual(['My Survey.csv']);
   });
 
+  it('catches a zip whose data does not match its CRC-32 and downloads it again', async () => {
+    const good = await zipOf('S.csv', CSV, { compress: false });
+    const flipped = Buffer.from(good);
+    const at = flipped.indexOf('R_1abcdefghijklmn');
+    flipped[at + 2] = 'X'.charCodeAt(0);
+    const s = scriptedFetch([
+      ['POST', START, [started]],
+      ['GET', PROGRESS, [complete]],
+      ['GET', FILE, [bytes(flipped, flipped.length), bytes(good, good.length)]],
+    ]);
+    const time = fakeTime();
+    const phases: string[] = [];
+    const result = await exportToFile(scriptedClient(s.fetch, time), { surveyId: SV, params: { format: 'csv' } }, {
+      out: dir,
+      now: time.now,
+      sleep: time.sleep,
+      onProgress: (e) => {
+        if (phases.at(-1) !== e.phase) phases.push(e.phase);
+      },
+    });
+    expect(result.downloadAttempts).toBe(2);
+    expect(await readFile(result.path, 'utf8')).toBe(CSV);
+    expect(phases).toEqual(['starting', 'polling', 'downloading', 'verifying', 'downloading', 'verifying', 'unzipping', 'done']);
+  });
+
   it('gives up after the allowed attempts and leaves nothing behind', async () => {
     const good = await zipOf('S.csv', CSV);
     const s = scriptedFetch([
