@@ -6,8 +6,11 @@ import { StoreError } from './errors.ts';
 import { MAX_IDENTIFIER_BYTES, readableName, slugify, uniqueName } from './internal/names.ts';
 import type { StoreColumn } from './types.ts';
 
-/** Columns every wide table has before the export columns; generated names never take these. */
-export const WIDE_FIXED_COLUMNS: readonly string[] = ['response_id', 'synced_at', 'deleted_at'];
+/**
+ * Columns every wide table has before the export columns (`row_id` in SQLite only); generated names never take
+ * these.
+ */
+export const WIDE_FIXED_COLUMNS: readonly string[] = ['row_id', 'response_id', 'synced_at', 'deleted_at'];
 
 /** Prefix of every wide table. */
 export const WIDE_TABLE_PREFIX = 'responses_';
@@ -37,8 +40,8 @@ export interface ColumnPlan {
 /**
  * Maps `incoming` columns onto SQL names given the `existing` mapping. Names are readable (the slug of the export
  * tag: `Q3_2_TEXT` → `q3_2_text`; else of the ImportId, else `col`), unique within the table case-insensitively
- * (`q1`, `q1_2`), at most 63 bytes, never a reserved word nor a fixed column (`response_id`, `synced_at`,
- * `deleted_at`), and stable: a key keeps the name it was given first. Throws `StoreError` on a repeated key.
+ * (`q1`, `q1_2`), at most 63 bytes, never a reserved word nor a fixed column (`row_id`, `response_id`,
+ * `synced_at`, `deleted_at`), and stable: a key keeps the name it was given first. Throws `StoreError` on a repeated key.
  */
 export function planColumns(existing: readonly MappedColumn[], incoming: readonly StoreColumn[]): ColumnPlan {
   const names = new Map<string, string>();

@@ -65,8 +65,11 @@ describe('DDL planning', () => {
   ];
 
   it('declares the wide table with quoted names in both dialects', () => {
+    expect(wideTableDdl('postgres', 'responses_x', columns.slice(0, 1))).toBe(
+      'CREATE TABLE "responses_x" ("response_id" text NOT NULL PRIMARY KEY, "synced_at" timestamptz NOT NULL, "deleted_at" timestamptz, "q1" bigint)',
+    );
     expect(wideTableDdl('sqlite', 'responses_x', columns)).toBe(
-      'CREATE TABLE "responses_x" ("response_id" TEXT NOT NULL PRIMARY KEY, "synced_at" TEXT NOT NULL, "deleted_at" TEXT, "q1" INTEGER, "we""ird" BOOLEAN, "d" TIMESTAMP)',
+      'CREATE TABLE "responses_x" ("row_id" INTEGER PRIMARY KEY, "response_id" TEXT NOT NULL, "synced_at" TEXT NOT NULL, "deleted_at" TEXT, "q1" INTEGER, "we""ird" BOOLEAN, "d" TIMESTAMP)',
     );
     expect(addColumnSql('postgres', 'responses_x', { sqlName: 'q9', sqlType: 'real' })).toBe(
       'ALTER TABLE "responses_x" ADD COLUMN "q9" double precision',
@@ -93,10 +96,10 @@ describe('DDL planning', () => {
   it('SQLite: rebuilds the table with the wider declared type, converting only the widened column', () => {
     const plan = planWidening('sqlite', 't', columns, new Map<string, SqlType>([['q1', 'text']]));
     expect(plan.statements[1]).toBe(
-      'CREATE TABLE "qsync_widening" ("response_id" TEXT NOT NULL PRIMARY KEY, "synced_at" TEXT NOT NULL, "deleted_at" TEXT, "q1" TEXT, "we""ird" BOOLEAN, "d" TIMESTAMP)',
+      'CREATE TABLE "qsync_widening" ("row_id" INTEGER PRIMARY KEY, "response_id" TEXT NOT NULL, "synced_at" TEXT NOT NULL, "deleted_at" TEXT, "q1" TEXT, "we""ird" BOOLEAN, "d" TIMESTAMP)',
     );
     expect(plan.statements[2]).toBe(
-      'INSERT INTO "qsync_widening" ("response_id", "synced_at", "deleted_at", "q1", "we""ird", "d") SELECT "response_id", "synced_at", "deleted_at", CAST("q1" AS TEXT), "we""ird", "d" FROM "t"',
+      'INSERT INTO "qsync_widening" ("row_id", "response_id", "synced_at", "deleted_at", "q1", "we""ird", "d") SELECT "row_id", "response_id", "synced_at", "deleted_at", CAST("q1" AS TEXT), "we""ird", "d" FROM "t"',
     );
     expect(plan.statements.slice(3)).toEqual([
       'DROP TABLE "t"',

@@ -24,8 +24,8 @@ export function getResponse(
   let wide: Record<string, StoreValue> | null = null;
   if (layout) {
     const raw = db
-      .prepare(`SELECT * FROM ${quoteIdent(layout.tableName)} WHERE response_id = ?`)
-      .get(responseId) as Record<string, unknown> | undefined;
+      .prepare(`SELECT * FROM ${quoteIdent(layout.tableName)} WHERE row_id = ?`)
+      .get(row.row_id) as Record<string, unknown> | undefined;
     if (raw) {
       const types = new Map(layout.columns.map((c) => [c.sqlName, c.sqlType]));
       wide = {};

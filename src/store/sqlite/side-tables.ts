@@ -40,9 +40,11 @@ export function applyReconcile(
     .prepare(`UPDATE responses SET deleted_at = NULL WHERE survey_id = ? AND deleted_at IS NOT NULL AND response_id IN ${live}`)
     .run(surveyId).changes;
   if (wideTable) {
-    const wide = quoteIdent(wideTable);
-    db.prepare(`UPDATE ${wide} SET deleted_at = ? WHERE deleted_at IS NULL AND response_id NOT IN ${live}`).run(now);
-    db.prepare(`UPDATE ${wide} SET deleted_at = NULL WHERE deleted_at IS NOT NULL AND response_id IN ${live}`).run();
+    // The wide row of a response has its row_id; copy the tombstone over where it differs.
+    db.prepare(
+      `UPDATE ${quoteIdent(wideTable)} AS w SET deleted_at = r.deleted_at FROM responses AS r
+       WHERE r.survey_id = ? AND r.row_id = w.row_id AND w.deleted_at IS NOT r.deleted_at`,
+    ).run(surveyId);
   }
   const count = (sql: string, ...params: string[]) => (db.prepare(sql).pluck().get(...params) as number) ?? 0;
   return {

@@ -14,6 +14,17 @@ import { applyTypes, type LayoutState, type WideStatements } from './layouts.ts'
 /** Records encoded and written per step (see `upsertResponses`). */
 const CHUNK = 256;
 
+/** Wide-table parameters before the cells: row_id, response_id, synced_at. */
+const FIXED = 3;
+
+/** What the lookup returns of a stored response. */
+interface StoredRow {
+  rowId: number;
+  id: string;
+  hash: string;
+  deletedAt: string | null;
+}
+
 /** Statements that do not depend on a survey's layout, prepared once per connection. */
 export class WriteStatements {
   readonly lookup: Database.Statement;
@@ -27,7 +38,7 @@ export class WriteStatements {
   constructor(db: Database.Database) {
     const meta = META_COLUMNS.map((m) => m.column);
     this.lookup = db.prepare(
-      `SELECT response_id AS id, row_hash AS hash, deleted_at AS deletedAt FROM responses
+      `SELECT row_id AS rowId, response_id AS id, row_hash AS hash, deleted_at AS deletedAt FROM responses
        WHERE survey_id = ? AND response_id IN (SELECT value FROM json_each(?))`,
     );
     const insert = `INSERT INTO responses (survey_id, response_id, ${meta.join(', ')}, values_json, labels_json,
@@ -97,12 +108,10 @@ function writeChunk(
     result.materialized.push(...changes.materialized);
   }
   const wide = wideStatements(db, state);
-  const existing = new Map<string, { hash: string; deletedAt: string | null }>();
+  const existing = new Map<string, StoredRow>();
   const ids = JSON.stringify(records.map((r) => r.responseId));
-  for (const row of st.lookup.all(surveyId, ids) as Array<{ id: string; hash: string; deletedAt: string | null }>) {
-    existing.set(row.id, row);
-  }
-  const params: Array<string | number | null> = new Array(2 + wide.indexes.length);
+  for (const row of st.lookup.all(surveyId, ids) as StoredRow[]) existing.set(row.id, row);
+  const params: Array<string | number | null> = new Array(FIXED + wide.indexes.length);
   for (const { record, cells, valuesJson } of batch.records) {
     const id = record.responseId;
     const labelsJson = record.labels ? JSON.stringify(record.labels) : null;
@@ -113,19 +122,20 @@ function writeChunk(
       result.unchanged++;
       continue;
     }
-    params[0] = id;
-    params[1] = now;
+    params[1] = id;
+    params[2] = now;
     for (let k = 0; k < wide.indexes.length; k++) {
-      params[k + 2] = encodeCell(wide.types[k]!, cells[wide.indexes[k]!]);
+      params[k + FIXED] = encodeCell(wide.types[k]!, cells[wide.indexes[k]!]);
     }
     if (!prev) {
       result.inserted++;
-      st.insertResponse.run(surveyId, id, ...meta, valuesJson, labelsJson, hash, now);
+      params[0] = Number(st.insertResponse.run(surveyId, id, ...meta, valuesJson, labelsJson, hash, now).lastInsertRowid);
       wide.insert.run(params);
     } else {
       result.updated++;
       if (prev.deletedAt !== null) result.restored++;
       st.upsertResponse.run(surveyId, id, ...meta, valuesJson, labelsJson, hash, now);
+      params[0] = prev.rowId;
       wide.upsert.run(params);
     }
     if (state.longAnswers) writeAnswers(st, state, record, cells, prev !== undefined);
@@ -152,14 +162,19 @@ function wideStatements(db: Database.Database, state: LayoutState): WideStatemen
     if (c.sqlType !== null) indexes.push(i);
   });
   const names = indexes.map((i) => quoteIdent(state.columns[i]!.sqlName));
-  const insert = `INSERT INTO ${quoteIdent(state.tableName)} ("response_id", "synced_at", "deleted_at"${names.map((n) => `, ${n}`).join('')})
-     VALUES (?, ?, NULL${names.map(() => ', ?').join('')})`;
-  const sets = ['"synced_at" = excluded."synced_at"', '"deleted_at" = NULL', ...names.map((n) => `${n} = excluded.${n}`)];
+  const insert = `INSERT INTO ${quoteIdent(state.tableName)} ("row_id", "response_id", "synced_at", "deleted_at"${names.map((n) => `, ${n}`).join('')})
+     VALUES (?, ?, ?, NULL${names.map(() => ', ?').join('')})`;
+  const sets = [
+    '"response_id" = excluded."response_id"',
+    '"synced_at" = excluded."synced_at"',
+    '"deleted_at" = NULL',
+    ...names.map((n) => `${n} = excluded.${n}`),
+  ];
   state.wide = {
     indexes,
     types: indexes.map((i) => state.columns[i]!.sqlType!),
     insert: db.prepare(insert),
-    upsert: db.prepare(`${insert} ON CONFLICT ("response_id") DO UPDATE SET ${sets.join(', ')}`),
+    upsert: db.prepare(`${insert} ON CONFLICT ("row_id") DO UPDATE SET ${sets.join(', ')}`),
   };
   return state.wide;
 }
