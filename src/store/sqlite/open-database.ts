@@ -37,6 +37,11 @@ export function openSqliteDatabase(path: string, options: SqliteOpenOptions): Da
     // A 64 MiB page cache (the default is 2 MiB) keeps the B-tree pages a batch touches in memory; bounded, so
     // memory stays flat however large the database grows.
     db.pragma('cache_size = -65536');
+    // Checkpoint every 8192 pages (128 MiB) rather than 1000: response ids are random, so each commit rewrites
+    // pages all over the unique index, and a checkpoint after every commit copied them all again (measured 1.6–2×
+    // slower at a million rows). The WAL file is cut back to 128 MiB after a checkpoint.
+    db.pragma('wal_autocheckpoint = 8192');
+    db.pragma('journal_size_limit = 134217728');
     migrate(db, file, options.now);
     return db;
   } catch (err) {

@@ -32,6 +32,7 @@ import {
 } from './side-tables.ts';
 import { addRunCounts, finishRun, getRun, getSyncState, listRuns, setSyncState, startRun } from './state-runs.ts';
 import { getSurvey, listSurveys, requireSurvey, saveSurvey } from './surveys.ts';
+import { SqliteTx, savepointed, type TxOps } from './sqlite-tx.ts';
 import { upsertResponses, WriteStatements } from './upsert.ts';
 
 /** Options of a SQLite store. */
@@ -229,23 +230,7 @@ export class SqliteStore implements Store {
 
   /** What a transaction handle may do, bound to the open connection. */
   #txOps(db: Database.Database): TxOps {
-    // Each operation is atomic on its own (a savepoint), so a caller that catches an operation's error inside the
-    // transaction still commits whole operations only.
-    const atomic =
-      <A extends unknown[], R>(fn: (...args: A) => R) =>
-      (...args: A): R => {
-        db.exec('SAVEPOINT qsync_op');
-        try {
-          const result = fn(...args);
-          db.exec('RELEASE qsync_op');
-          return result;
-        } catch (err) {
-          db.exec('ROLLBACK TO qsync_op');
-          db.exec('RELEASE qsync_op');
-          this.#layouts.clear();
-          throw err;
-        }
-      };
+    const atomic = <A extends unknown[], R>(fn: (...args: A) => R) => savepointed(db, fn, () => this.#layouts.clear());
     return {
       upsertResponses: atomic((surveyId: string, layout: Layout, records: readonly StoreRecord[]) => {
         if (layout.surveyId !== surveyId) {
@@ -330,57 +315,5 @@ export class SqliteStore implements Store {
 
   #now(): string {
     return this.#clock().toISOString();
-  }
-}
-
-/** The synchronous operations behind a `StoreTx`. */
-interface TxOps {
-  upsertResponses(...args: Parameters<StoreTx['upsertResponses']>): Awaited<ReturnType<StoreTx['upsertResponses']>>;
-  ensureLayout(...args: Parameters<StoreTx['ensureLayout']>): Layout;
-  setSyncState(...args: Parameters<StoreTx['setSyncState']>): Awaited<ReturnType<StoreTx['setSyncState']>>;
-  upsertInProgress(...args: Parameters<StoreTx['upsertInProgress']>): number;
-  removeInProgress(...args: Parameters<StoreTx['removeInProgress']>): number;
-  addRunCounts(...args: Parameters<StoreTx['addRunCounts']>): void;
-}
-
-/** A transaction handle: forwards to the connection while its transaction is open, refuses afterwards. */
-class SqliteTx implements StoreTx {
-  #ops: TxOps | null;
-
-  constructor(ops: TxOps) {
-    this.#ops = ops;
-  }
-
-  end(): void {
-    this.#ops = null;
-  }
-
-  async upsertResponses(...args: Parameters<StoreTx['upsertResponses']>) {
-    return this.#live().upsertResponses(...args);
-  }
-
-  async ensureLayout(...args: Parameters<StoreTx['ensureLayout']>) {
-    return this.#live().ensureLayout(...args);
-  }
-
-  async setSyncState(...args: Parameters<StoreTx['setSyncState']>) {
-    return this.#live().setSyncState(...args);
-  }
-
-  async upsertInProgress(...args: Parameters<StoreTx['upsertInProgress']>) {
-    return this.#live().upsertInProgress(...args);
-  }
-
-  async removeInProgress(...args: Parameters<StoreTx['removeInProgress']>) {
-    return this.#live().removeInProgress(...args);
-  }
-
-  async addRunCounts(...args: Parameters<StoreTx['addRunCounts']>) {
-    return this.#live().addRunCounts(...args);
-  }
-
-  #live(): TxOps {
-    if (!this.#ops) throw new StoreError('closed', 'transaction handle used after its transaction ended');
-    return this.#ops;
   }
 }
