@@ -9,6 +9,7 @@
  * - `cannot-open`: the path's directory is missing or unwritable, or the file is unreadable;
  * - `not-a-database`: the file exists but is not a SQLite database, or is a SQLite database of another program;
  * - `schema-too-new`: the database was written by a newer qsync (its schema version is higher than ours);
+ * - `locked`: another process held the database's write lock for longer than the busy timeout;
  * - `invalid-input`: a call's arguments break the contract (unknown survey, unknown column key, empty id…);
  * - `closed`: the store was closed, or a transaction handle was used after its transaction ended;
  * - `misuse`: a store method was called inside `store.transaction` (use the `tx` argument instead).
@@ -18,6 +19,7 @@ export type StoreErrorCode =
   | 'cannot-open'
   | 'not-a-database'
   | 'schema-too-new'
+  | 'locked'
   | 'invalid-input'
   | 'closed'
   | 'misuse';

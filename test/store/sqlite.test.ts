@@ -163,6 +163,59 @@ describe('sqlite specifics', () => {
     expect((err as StoreError).message).not.toContain('hunter2');
   });
 
+  it('two processes on one file: a layout changed by one is seen by the other before it writes', async () => {
+    const path = join(freshDir(), 'qsync.db');
+    const a = await openStore(path);
+    const b = await openStore(path);
+    try {
+      await a.saveSurvey({ id: 'SV_two', name: 'Two writers' });
+      const columns = [
+        { key: 'QID1', exportTag: 'Q1' },
+        { key: 'QID2', exportTag: 'Q2' },
+      ];
+      const layoutA = await a.ensureLayout('SV_two', columns);
+      const layoutB = await b.ensureLayout('SV_two', columns);
+      expect(layoutB.columns.map((c) => c.sqlType)).toEqual([null, null]);
+      // A adds q2 (first value) and widens q1 to text after B cached the layout.
+      await a.transaction((tx) =>
+        tx.upsertResponses('SV_two', layoutA, [
+          { responseId: 'R_1', values: { QID1: 1, QID2: 'a' }, meta: {} },
+          { responseId: 'R_2', values: { QID1: 'two' }, meta: {} },
+        ]),
+      );
+      const result = await b.transaction((tx) =>
+        tx.upsertResponses('SV_two', layoutB, [{ responseId: 'R_3', values: { QID1: 3, QID2: 'b' }, meta: {} }]),
+      );
+      expect(result).toMatchObject({ inserted: 1, widened: [], materialized: [] });
+      expect((await a.getResponse('SV_two', 'R_3'))?.wide).toMatchObject({ q1: '3', q2: 'b' });
+      expect((await b.getLayout('SV_two'))?.columns.map((c) => c.sqlType)).toEqual(['text', 'text']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a write lock held past the busy timeout is one clear "locked" error', async () => {
+    const path = join(freshDir(), 'qsync.db');
+    const a = await openStore(path);
+    const b = await openStore(path, { busyTimeoutMs: 50 });
+    try {
+      await a.saveSurvey({ id: 'SV_lock', name: 'Lock' });
+      const err = await a.transaction(async (tx) => {
+        await tx.setSyncState('SV_lock', { continuationToken: 'held' });
+        return b.saveSurvey({ id: 'SV_other', name: 'Other' }).catch((e: unknown) => e);
+      });
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).code).toBe('locked');
+      expect((err as StoreError).message).toBe(`database ${path} is locked by another process; try again later`);
+      expect(await b.getSurvey('SV_other')).toBeNull();
+      expect((await b.getSyncState('SV_lock'))?.continuationToken).toBe('held');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('keeps a user index on the wide table through a widening', async () => {
     const path = join(freshDir(), 'qsync.db');
     const store = await openStore(path);

@@ -56,6 +56,8 @@ export class SqliteStore implements Store {
   readonly #clock: () => Date;
   #statements: WriteStatements | null = null;
   #tempSeq = 0;
+  /** `PRAGMA data_version` when the layout cache was last known current. */
+  #dataVersion = -1;
 
   private constructor(db: Database.Database, target: string, clock: () => Date) {
     this.#db = db;
@@ -106,8 +108,7 @@ export class SqliteStore implements Store {
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     this.#guard();
     return this.#queue.run(async () => {
-      const db = this.#open();
-      db.exec('BEGIN IMMEDIATE');
+      const db = this.#begin();
       const tx = new SqliteTx(this.#txOps(db));
       try {
         const result = await this.#inTransaction.run(true, () => fn(tx));
@@ -276,15 +277,14 @@ export class SqliteStore implements Store {
   /** Runs `fn` on its own (statements autocommit, or it manages its own transaction). */
   async #read<T>(fn: (db: Database.Database) => T): Promise<T> {
     this.#guard();
-    return this.#queue.run(() => fn(this.#open()));
+    return this.#queue.run(() => fn(this.#fresh()));
   }
 
   /** Runs `fn` in one `BEGIN IMMEDIATE` transaction. */
   async #write<T>(fn: (db: Database.Database) => T): Promise<T> {
     this.#guard();
     return this.#queue.run(() => {
-      const db = this.#open();
-      db.exec('BEGIN IMMEDIATE');
+      const db = this.#begin();
       try {
         const result = fn(db);
         db.exec('COMMIT');
@@ -295,6 +295,40 @@ export class SqliteStore implements Store {
         throw err;
       }
     });
+  }
+
+  /** Takes the write lock (`BEGIN IMMEDIATE`), waiting up to the busy timeout for another process. */
+  #begin(): Database.Database {
+    const db = this.#fresh();
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'SQLITE_BUSY') {
+        throw new StoreError('locked', `database ${this.target} is locked by another process; try again later`, {
+          target: this.target,
+          cause: err,
+        });
+      }
+      throw err;
+    }
+    // Another process may have changed a layout (added or widened columns) since we cached it.
+    this.#checkDataVersion(db);
+    return db;
+  }
+
+  /** The connection, with caches dropped when another connection has committed since we last looked. */
+  #fresh(): Database.Database {
+    const db = this.#open();
+    if (!db.inTransaction) this.#checkDataVersion(db);
+    return db;
+  }
+
+  #checkDataVersion(db: Database.Database): void {
+    const version = db.pragma('data_version', { simple: true }) as number;
+    if (version !== this.#dataVersion) {
+      this.#layouts.clear();
+      this.#dataVersion = version;
+    }
   }
 
   async #dropTemp(name: string): Promise<void> {
