@@ -216,6 +216,23 @@ describe('sqlite specifics', () => {
     }
   });
 
+  it('refuses metadata that is not a scalar, naming response and field, writing nothing', async () => {
+    const store = await openStore(join(freshDir(), 'qsync.db'));
+    try {
+      await store.saveSurvey({ id: 'SV_m', name: 'Meta' });
+      const layout = await store.ensureLayout('SV_m', [{ key: 'QID1', exportTag: 'Q1' }]);
+      const bad = { responseId: 'R_bad', values: { QID1: 1 }, meta: { progress: { percent: 5 } as unknown as number } };
+      const err = await store
+        .transaction((tx) => tx.upsertResponses('SV_m', layout, [{ responseId: 'R_ok', values: {}, meta: {} }, bad]))
+        .catch((e: unknown) => e);
+      expect((err as StoreError).code).toBe('invalid-input');
+      expect((err as StoreError).message).toBe('response R_bad: meta.progress is not text, a number or a boolean');
+      expect(await store.countResponses('SV_m')).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps a user index on the wide table through a widening', async () => {
     const path = join(freshDir(), 'qsync.db');
     const store = await openStore(path);

@@ -29,14 +29,23 @@ export const META_COLUMNS: ReadonlyArray<{ field: keyof ResponseMeta; column: st
   { field: 'longitude', column: 'longitude', type: 'real' },
 ];
 
-/** The metadata as bindable values, in `META_COLUMNS` order. */
-export function encodeMeta(meta: ResponseMeta): SqlScalar[] {
-  return META_COLUMNS.map(({ field }) => {
-    const v = meta[field];
-    if (v === undefined || v === null) return null;
-    if (typeof v === 'boolean') return v ? 1 : 0;
-    return v;
-  });
+/**
+ * The metadata as bindable values, in `META_COLUMNS` order. Throws `StoreError` (`invalid-input`) naming the field
+ * when a value is not text, a number, a boolean or null.
+ */
+export function encodeMeta(meta: ResponseMeta | undefined, responseId = '?'): SqlScalar[] {
+  const out: SqlScalar[] = new Array(META_COLUMNS.length);
+  for (let i = 0; i < META_COLUMNS.length; i++) {
+    const field = META_COLUMNS[i]!.field;
+    const v: unknown = meta?.[field];
+    if (v === undefined || v === null) out[i] = null;
+    else if (typeof v === 'boolean') out[i] = v ? 1 : 0;
+    else if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) out[i] = v;
+    else {
+      throw new StoreError('invalid-input', `response ${responseId}: meta.${field} is not text, a number or a boolean`);
+    }
+  }
+  return out;
 }
 
 /** Metadata read back from `responses` columns (named as in `META_COLUMNS`). */

@@ -79,7 +79,7 @@ export function writeInProgress(
   records.forEach((rec, i) => {
     checkResponseId(surveyId, rec.responseId, i);
     const labels = rec.labels ? JSON.stringify(rec.labels) : null;
-    insert.run(surveyId, rec.responseId, ...encodeMeta(rec.meta), JSON.stringify(rec.values), labels, now);
+    insert.run(surveyId, rec.responseId, ...encodeMeta(rec.meta, rec.responseId), JSON.stringify(rec.values), labels, now);
   });
   return records.length;
 }

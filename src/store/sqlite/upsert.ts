@@ -115,7 +115,7 @@ function writeChunk(
   for (const { record, cells, valuesJson } of batch.records) {
     const id = record.responseId;
     const labelsJson = record.labels ? JSON.stringify(record.labels) : null;
-    const meta = encodeMeta(record.meta);
+    const meta = encodeMeta(record.meta, id);
     const hash = rowHash(valuesJson, labelsJson, meta);
     const prev = existing.get(id);
     if (prev && prev.hash === hash && prev.deletedAt === null) {
