@@ -79,7 +79,7 @@ export function csvDate(iso: string): string {
  * (`QID2: [1,3]`) become one column per chosen choice (`QID2#1: 1`, `QID2#3: 3`), display orders (`_DO`) are not
  * exported by default, dates lose their milliseconds, `finished` is a boolean, and `LastModifiedDate` is added.
  */
-export function expectedCells(line: TruthLine): Map<string, unknown> {
+export function expectedCells(line: TruthLine, withLastModified = true): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const [key, value] of Object.entries(line.values)) {
     if (key.endsWith('_DO')) continue;
@@ -93,7 +93,7 @@ export function expectedCells(line: TruthLine): Map<string, unknown> {
       out.set(key, value);
     }
   }
-  out.set('lastModifiedDate', csvDate(line.lastModifiedDate));
+  if (withLastModified) out.set('lastModifiedDate', csvDate(line.lastModifiedDate));
   return out;
 }
 
@@ -110,9 +110,15 @@ export function sameCell(stored: unknown, expected: unknown): boolean {
 /**
  * Compares a survey in the store with the ground truth, value by value: every live response is stored, not deleted,
  * with `responses.values` and the wide-table row equal to the export of its current version; every other stored
- * response is marked deleted. Returns the differences (empty when exact), at most `limit`.
+ * response is marked deleted. Returns the differences (empty when exact), at most `limit`. `withLastModified: false`
+ * for exports without the LastModifiedDate column (a saved filter rules out sorting by it).
  */
-export async function diffWithTruth(store: Store, surveyId: string, truth: TruthLine[], limit = 20): Promise<string[]> {
+export async function diffWithTruth(
+  store: Store,
+  surveyId: string,
+  truth: TruthLine[],
+  { limit = 20, withLastModified = true }: { limit?: number; withLastModified?: boolean } = {},
+): Promise<string[]> {
   const problems: string[] = [];
   const note = (p: string) => {
     if (problems.length < limit) problems.push(p);
@@ -127,7 +133,7 @@ export async function diffWithTruth(store: Store, surveyId: string, truth: Truth
       continue;
     }
     if (stored.deletedAt !== null) note(`${line.responseId}: marked deleted but live`);
-    const expected = expectedCells(line);
+    const expected = expectedCells(line, withLastModified);
     const keys = new Set([...expected.keys(), ...Object.keys(stored.values)]);
     for (const key of keys) {
       const want = expected.get(key) ?? null;
@@ -142,7 +148,7 @@ export async function diffWithTruth(store: Store, surveyId: string, truth: Truth
       const cell: StoreValue | undefined = stored.wide?.[sqlName];
       if (!sameCell(cell, want)) note(`${line.responseId} wide.${sqlName}: stored ${JSON.stringify(cell)}, truth ${JSON.stringify(want)}`);
     }
-    if (stored.meta.lastModifiedDate !== csvDate(line.lastModifiedDate)) {
+    if (withLastModified && stored.meta.lastModifiedDate !== csvDate(line.lastModifiedDate)) {
       note(`${line.responseId} last_modified_date: ${stored.meta.lastModifiedDate} vs ${line.lastModifiedDate}`);
     }
   }

@@ -83,7 +83,7 @@ function finish(io: CliIo, flags: SyncFlags, results: SurveySyncResult[], db: st
   if (flags.json) io.stdout.write(jsonSummary(results, db));
   else if (synced) io.stdout.write(textSummary(results, db, performance.now() - began));
   if (results.some((r) => r.status === 'cancelled')) return 130;
-  return results.length > 0 && results.every((r) => r.status === 'success') ? 0 : 1;
+  return results.every((r) => r.status === 'success') ? 0 : 1;
 }
 
 function selectionOf(config: QsyncConfig, only: string[] | undefined) {

@@ -27,7 +27,7 @@ export function jsonSurvey(r: SurveySyncResult): Record<string, unknown> {
 
 /** The `--json` document: `{ ok, db, surveys: [...] }`. */
 export function jsonSummary(results: readonly SurveySyncResult[], db: string | null): string {
-  const ok = results.length > 0 && results.every((r) => r.status === 'success');
+  const ok = results.every((r) => r.status === 'success');
   return `${JSON.stringify({ ok, db, surveys: results.map(jsonSurvey) })}\n`;
 }
 
