@@ -35,7 +35,8 @@ export function totalsOf(results: readonly SurveySyncResult[]) {
   const sum = (k: 'exported' | 'inserted' | 'updated' | 'unchanged' | 'deleted') => results.reduce((n, r) => n + r[k], 0);
   return {
     surveys: results.length,
-    failed: results.filter((r) => r.status !== 'success').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    cancelled: results.filter((r) => r.status === 'cancelled').length,
     exported: sum('exported'),
     inserted: sum('inserted'),
     updated: sum('updated'),

@@ -57,7 +57,8 @@ export function textSummary(results: readonly SurveySyncResult[], db: string | n
   const where = db ? ` into ${db}` : '';
   const tail =
     `${t.surveys} survey${t.surveys === 1 ? '' : 's'}${where} in ${seconds(wallMs)}: ${n(t.inserted)} inserted, ` +
-    `${n(t.updated)} updated, ${n(t.deleted)} deleted, ${n(t.unchanged)} unchanged; ${t.failed} failed`;
+    `${n(t.updated)} updated, ${n(t.deleted)} deleted, ${n(t.unchanged)} unchanged; ${t.failed} failed` +
+    (t.cancelled ? `, ${t.cancelled} cancelled` : '');
   return `${[line(HEADERS), ...rows.map(line), tail].join('\n')}\n`;
 }
 
