@@ -104,18 +104,19 @@ describe('export file download (loopback server, undici transport)', () => {
   it('a stall between chunks hits the idle timeout, not a whole-body timeout', async () => {
     handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/zip' });
-      // Slow but steady chunks (every 40 ms, well past one idle timeout in total) are fine…
+      // Slow but steady chunks (every 100 ms, 800 ms in all: past one idle timeout in total) are fine…
+      // (wide margins so a loaded machine's event-loop delays cannot look like a stall)
       let n = 0;
       const tick = setInterval(() => {
         res.write(Buffer.alloc(10, n));
-        if (++n === 5) clearInterval(tick); // …then the server goes quiet.
-      }, 40);
+        if (++n === 8) clearInterval(tick); // …then the server goes quiet.
+      }, 100);
       res.on('close', () => clearInterval(tick));
     };
     const dir = tmp();
-    const err = (await client({ timeoutMs: 150 }).responseExports.download(SV, FILE_ID, { to: join(dir, 'x.zip') }).catch((e: unknown) => e)) as Error;
+    const err = (await client({ timeoutMs: 600 }).responseExports.download(SV, FILE_ID, { to: join(dir, 'x.zip') }).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(APIConnectionTimeoutError);
-    expect(err.message).toMatch(/^download stalled: no data for 150 ms after 50 bytes/);
+    expect(err.message).toMatch(/^download stalled: no data for 600 ms after 80 bytes/);
     expect(readdirSync(dir)).toEqual([]);
   });
 
