@@ -114,7 +114,8 @@ describe('qsync sync', () => {
     expect(run.stdout).toContain('continuation');
     expect(run.stdout).toContain('2 surveys into');
     expect(run.stdout).toContain(': 0 inserted, 0 updated, 0 deleted');
-    expect(run.stderr).toBe('');
+    // Nothing but possible retry warnings (a loaded machine can time a request out).
+    expect(run.stderr.split('\n').filter((l) => l && !l.startsWith('qsync: warn: retrying'))).toEqual([]);
   });
 
   it('a bad config: one line listing every problem, exit 2, database untouched', async () => {

@@ -146,7 +146,7 @@ describe('crash safety', () => {
     // Kills landed in the middle of exports too (not only before or after them).
     expect(phases.filter((p) => p === 'downloading or loading').length).toBeGreaterThan(0);
     console.log(`crash test: ${kills} kills in ${runs} runs; phases: ${JSON.stringify(countOf(phases))}`);
-  }, 240_000);
+  }, 480_000);
 });
 
 function countOf(items: string[]): Record<string, number> {
