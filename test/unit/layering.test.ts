@@ -9,6 +9,7 @@ const forbidden: Record<string, string[]> = {
   export: ['store', 'sync', 'cli', 'server', 'sim'],
   store: ['cli', 'server', 'sim'],
   sync: ['cli', 'server', 'sim'],
+  coord: ['cli', 'server', 'sim'],
   config: ['store', 'sync', 'cli', 'server', 'sim'],
   server: ['sim'],
   // The simulator is an independent implementation: it may import nothing in src/ outside src/sim.
