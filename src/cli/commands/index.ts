@@ -5,9 +5,11 @@ import { registerExport } from './export.ts';
 import { registerInit } from './init.ts';
 import { registerRaw } from './raw.ts';
 import { registerSim } from './sim.ts';
+import { registerStatus } from './status.ts';
 import { registerSurveys } from './surveys.ts';
 import { registerSync } from './sync.ts';
 import { registerWhoami } from './whoami.ts';
+import { registerWorker } from './worker.ts';
 
 /** Every command, in the order `qsync --help` lists them. Each module declares options and lazy-imports its work. */
 export const commands: Array<(program: Command) => void> = [
@@ -18,6 +20,8 @@ export const commands: Array<(program: Command) => void> = [
   registerRaw,
   registerInit,
   registerSync,
+  registerWorker,
+  registerStatus,
   registerSim,
   registerDemo,
 ];
