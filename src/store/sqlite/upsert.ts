@@ -85,6 +85,8 @@ export function upsertResponses(
   for (let start = 0; start < unique.length; start += CHUNK) {
     writeChunk(db, st, state, unique.slice(start, start + CHUNK), now, inProgress, result);
   }
+  // A column may widen twice in one batch (integer → real → text); report it once.
+  result.widened = [...new Set(result.widened)];
   return result;
 }
 
@@ -112,6 +114,10 @@ function writeChunk(
   const ids = JSON.stringify(records.map((r) => r.responseId));
   for (const row of st.lookup.all(surveyId, ids) as StoredRow[]) existing.set(row.id, row);
   const params: Array<string | number | null> = new Array(FIXED + wide.indexes.length);
+  // responses parameters: survey, id, metadata, values_json, labels_json, row_hash, synced_at (reused per row).
+  const rp: Array<string | number | null> = new Array(2 + META_COLUMNS.length + 4);
+  rp[0] = surveyId;
+  rp[rp.length - 1] = now;
   for (const { record, cells, valuesJson } of batch.records) {
     const id = record.responseId;
     const labelsJson = record.labels ? JSON.stringify(record.labels) : null;
@@ -122,6 +128,11 @@ function writeChunk(
       result.unchanged++;
       continue;
     }
+    rp[1] = id;
+    for (let m = 0; m < meta.length; m++) rp[m + 2] = meta[m]!;
+    rp[meta.length + 2] = valuesJson;
+    rp[meta.length + 3] = labelsJson;
+    rp[meta.length + 4] = hash;
     params[1] = id;
     params[2] = now;
     for (let k = 0; k < wide.indexes.length; k++) {
@@ -129,12 +140,12 @@ function writeChunk(
     }
     if (!prev) {
       result.inserted++;
-      params[0] = Number(st.insertResponse.run(surveyId, id, ...meta, valuesJson, labelsJson, hash, now).lastInsertRowid);
+      params[0] = Number(st.insertResponse.run(rp).lastInsertRowid);
       wide.insert.run(params);
     } else {
       result.updated++;
       if (prev.deletedAt !== null) result.restored++;
-      st.upsertResponse.run(surveyId, id, ...meta, valuesJson, labelsJson, hash, now);
+      st.upsertResponse.run(rp);
       params[0] = prev.rowId;
       wide.upsert.run(params);
     }
