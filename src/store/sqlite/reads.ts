@@ -35,11 +35,13 @@ export function getResponse(
   return { ...toStored(row), deletedAt: row.deleted_at as string | null, wide };
 }
 
+/** Stored responses of a survey; tombstoned ones only when `includeDeleted`. */
 export function countResponses(db: Database.Database, surveyId: string, includeDeleted: boolean): number {
   const sql = `SELECT count(*) FROM responses WHERE survey_id = ?${includeDeleted ? '' : ' AND deleted_at IS NULL'}`;
   return db.prepare(sql).pluck().get(surveyId) as number;
 }
 
+/** Long-form rows of one response, in column order. */
 export function getAnswers(db: Database.Database, surveyId: string, responseId: string) {
   return db
     .prepare(
@@ -55,6 +57,7 @@ export function getAnswers(db: Database.Database, surveyId: string, responseId: 
   }>;
 }
 
+/** In-progress rows of a survey, by response id. */
 export function listInProgress(db: Database.Database, surveyId: string): StoredResponse[] {
   const rows = db
     .prepare(`SELECT * FROM in_progress_responses WHERE survey_id = ? ORDER BY response_id`)

@@ -11,6 +11,7 @@ export interface Migration {
   statements: readonly string[];
 }
 
+/** Every schema version, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

@@ -46,6 +46,7 @@ export interface SqliteStoreOptions {
 /** Streamed inputs are applied in batches of this many items. */
 const STREAM_BATCH = 5000;
 
+/** The SQLite `Store`. Open with `SqliteStore.open(path)` or `openStore(path)`. */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly target: string;

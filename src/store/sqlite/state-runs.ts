@@ -33,6 +33,7 @@ interface StateRow {
   updated_at: string;
 }
 
+/** The survey's cursor, or null before its first sync. */
 export function getSyncState(db: Database.Database, surveyId: string): SyncState | null {
   const row = db.prepare(`SELECT * FROM sync_state WHERE survey_id = ?`).get(surveyId) as StateRow | undefined;
   if (!row) return null;
@@ -96,6 +97,7 @@ export function addRunCounts(db: Database.Database, runId: number, counts: RunCo
   if (info.changes === 0) throw new StoreError('invalid-input', `run ${runId} does not exist`);
 }
 
+/** Adds the final counts and records how the run ended. */
 export function finishRun(db: Database.Database, runId: number, result: RunFinish, now: string): SyncRun {
   addRunCounts(db, runId, result.counts ?? {});
   db.prepare(`UPDATE sync_runs SET status = ?, finished_at = ?, error = ?, request_id = ? WHERE run_id = ?`).run(
@@ -108,11 +110,13 @@ export function finishRun(db: Database.Database, runId: number, result: RunFinis
   return getRun(db, runId)!;
 }
 
+/** One run, or null. */
 export function getRun(db: Database.Database, runId: number): SyncRun | null {
   const row = db.prepare(`SELECT * FROM sync_runs WHERE run_id = ?`).get(runId) as RunRow | undefined;
   return row ? toRun(row) : null;
 }
 
+/** Latest runs first (of one survey when given), at most `limit` (default 50). */
 export function listRuns(db: Database.Database, filter: { surveyId?: string; limit?: number }): SyncRun[] {
   const limit = Math.max(1, Math.trunc(filter.limit ?? 50));
   const rows = (

@@ -63,11 +63,13 @@ export function saveSurvey(db: Database.Database, info: SurveyInfo, now: string)
   return getSurvey(db, info.id)!;
 }
 
+/** A saved survey, or null. */
 export function getSurvey(db: Database.Database, surveyId: string): StoredSurvey | null {
   const row = db.prepare(`SELECT * FROM surveys WHERE survey_id = ?`).get(surveyId) as SurveyRow | undefined;
   return row ? toSurvey(row) : null;
 }
 
+/** Every saved survey, by id. */
 export function listSurveys(db: Database.Database): StoredSurvey[] {
   return (db.prepare(`SELECT * FROM surveys ORDER BY survey_id`).all() as SurveyRow[]).map(toSurvey);
 }
