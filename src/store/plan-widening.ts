@@ -49,6 +49,9 @@ const DECLARED: Record<SqlDialect, Record<SqlType, string>> = {
   },
 };
 
+/** SQL function (registered by the SQLite store) spelling a number as JavaScript's `String(n)` does. */
+export const SQLITE_NUMBER_TEXT = 'qsync_number_text';
+
 /** Name of the temporary copy while SQLite rebuilds a wide table. */
 const REBUILD_TABLE = 'qsync_widening';
 
@@ -146,8 +149,9 @@ function convertSqlite(col: string, from: SqlType, to: SqlType): string {
     case 'integer':
       return `CAST(${col} AS TEXT)`;
     case 'real':
-      // JavaScript spells integral doubles without `.0`; SQLite's CAST would write `5.0`.
-      return `CASE WHEN ${col} = CAST(${col} AS INTEGER) AND abs(${col}) < 9007199254740992 THEN CAST(CAST(${col} AS INTEGER) AS TEXT) ELSE CAST(${col} AS TEXT) END`;
+      // Spelled as the writer spells a number in a text column (`5`, `1e-7`), not as SQLite's CAST would (`5.0`,
+      // `1.0e-07`): a function the SQLite store registers on its connection (open-database.ts).
+      return `${SQLITE_NUMBER_TEXT}(${col})`;
     default:
       return col;
   }

@@ -233,6 +233,22 @@ describe('sqlite specifics', () => {
     }
   });
 
+  it('widening reals to text spells them as the writer does', async () => {
+    const store = await openStore(join(freshDir(), 'qsync.db'));
+    try {
+      await store.saveSurvey({ id: 'SV_r', name: 'Reals' });
+      const layout = await store.ensureLayout('SV_r', [{ key: 'x', exportTag: 'x' }]);
+      const reals = [1e-7, 0.1 + 0.2, 5, 1e21, -2.5];
+      const records = reals.map((x, i) => ({ responseId: `R_${i}`, values: { x }, meta: {} }));
+      await store.transaction((tx) => tx.upsertResponses('SV_r', layout, records));
+      await store.transaction((tx) => tx.upsertResponses('SV_r', layout, [{ responseId: 'R_t', values: { x: 'n/a' }, meta: {} }]));
+      const back = await Promise.all(reals.map(async (_, i) => (await store.getResponse('SV_r', `R_${i}`))?.wide?.x));
+      expect(back).toEqual(['1e-7', '0.30000000000000004', '5', '1e+21', '-2.5']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps a user index on the wide table through a widening', async () => {
     const path = join(freshDir(), 'qsync.db');
     const store = await openStore(path);

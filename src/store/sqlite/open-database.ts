@@ -6,6 +6,7 @@ import { accessSync, closeSync, constants, openSync, readSync, rmSync, statSync 
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.ts';
+import { SQLITE_NUMBER_TEXT } from '../plan-widening.ts';
 import { assertUsable, inspectDatabase, migrate } from './migrate.ts';
 
 /** Connection settings. */
@@ -26,6 +27,10 @@ export function openSqliteDatabase(path: string, options: SqliteOpenOptions): Da
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { fileMustExist: existed });
+    // Widening a real column to text spells its numbers as the writer does (see planWidening).
+    db.function(SQLITE_NUMBER_TEXT, { deterministic: true }, (v: unknown) =>
+      typeof v === 'number' || typeof v === 'bigint' ? String(v) : (v as string | null),
+    );
     if (existed) assertUsable(readKind(db, file), file);
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     db.pragma('foreign_keys = ON');
