@@ -18,7 +18,7 @@ const root = resolve(import.meta.dirname, '../..');
 /** The brand limit configured in the simulator and given to the workers (requests per minute). */
 const LIMIT = 480;
 const SURVEYS = 20;
-const LEASE_TTL_S = 3;
+const LEASE_TTL_S = 5;
 
 let server: PostgresServer;
 let sim: Simulator;
