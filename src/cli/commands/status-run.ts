@@ -52,12 +52,12 @@ export function statusText(report: StatusReport): string {
   if (report.surveys.length > 0) {
     out.push(
       table([
-        ['survey', 'name', 'held by', 'lease', 'last run', 'by', 'status', 'next due', 'error'],
+        ['survey', 'name', 'held by', 'lease ends', 'last run', 'by', 'status', 'next due', 'error'],
         ...report.surveys.map((s) => [
           s.surveyId,
           truncate(s.name ?? '', 28),
           s.holder ?? '',
-          s.holder === null ? '' : s.leaseExpired ? 'expired' : `until ${ago(s.leaseExpiresAt)}`,
+          s.holder === null ? '' : s.leaseExpired ? 'expired' : ago(s.leaseExpiresAt),
           ago(s.lastFinishedAt),
           s.lastWorker ?? '',
           s.lastStatus === null ? 'never run' : s.failures > 1 ? `${s.lastStatus} (${s.failures} in a row)` : s.lastStatus,
