@@ -20,7 +20,7 @@ connection:
   # rateShare: 0.8
 
 destination:
-  # A SQLite file (created and migrated automatically); postgres:// URLs come with the PostgreSQL store.
+  # A SQLite file (created and migrated automatically), or postgres://user:\${PGPASSWORD}@host/database.
   db: qsync.db
 
 # "all" syncs every survey you can see (with the defaults below), or list them:

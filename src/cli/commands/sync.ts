@@ -6,7 +6,7 @@ export function registerSync(program: Command): void {
     .command('sync')
     .description('Sync survey responses into the database (new and edited ones since the last run)')
     .option('--config <file>', 'config file (default: qsync.config.yaml, .yml or .json in the working directory)')
-    .option('--db <path|url>', 'database: a SQLite file path (default from the config, else qsync.db)')
+    .option('--db <path|url>', 'database: a SQLite file path or a postgres:// URL (default from the config, else qsync.db)')
     .option('--survey <ids...>', 'only these surveys (SV_…; space- or comma-separated)')
     .option('--full-refresh', 're-export every response instead of the changes (and reconcile deletions)')
     .option('--reconcile', 'also look for deleted responses (an export of response ids)')
