@@ -108,6 +108,13 @@ describe('OAuth client credentials', () => {
     const third = new Script().on('POST', TOKEN, token('access-token-other')).on('GET', WHOAMI, ok({}));
     await setup(third, { tokenCache: path, dataCenter: 'iad1' }, time).client.whoami.get();
     expect(third.calls(TOKEN)).toHaveLength(1);
+
+    // A different (rotated or mistyped) secret asks the token endpoint, so a cached token never hides bad credentials.
+    const fourth = new Script().on('POST', TOKEN, fail(401, 'AUTH_6.0', 'invalid_client')).on('GET', WHOAMI, ok({}));
+    const err = await setup(fourth, { tokenCache: path, clientSecret: 'another-secret' }, time).client.whoami.get().catch((e: unknown) => e);
+    expect(fourth.calls(TOKEN)).toHaveLength(1);
+    expect(fourth.calls(WHOAMI)).toHaveLength(0);
+    expect(err).toBeInstanceOf(Error);
   });
 
   it('ignores a corrupt cache file and rewrites it', async () => {

@@ -53,7 +53,7 @@ export class OAuthAuth implements Authenticator {
 
   constructor(opts: OAuthAuthOptions) {
     this.#opts = opts;
-    this.#key = tokenCacheKey(opts.origin, opts.clientId, opts.scopes);
+    this.#key = tokenCacheKey(opts.origin, opts.clientId, opts.clientSecret, opts.scopes);
     opts.redactor.add(opts.clientSecret);
     opts.redactor.add(basic(opts.clientId, opts.clientSecret));
   }

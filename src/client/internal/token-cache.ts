@@ -15,12 +15,13 @@ interface CacheFile {
 }
 
 /**
- * Key of a token in the cache: base URL + client id + scopes, hashed so that the file names no client. Separate
- * runs with the same settings share the token; any change of those settings gets a fresh one.
+ * Key of a token in the cache: base URL + client id + client secret + scopes, hashed so that the file names no
+ * client and holds no secret. Separate runs with the same settings share the token; any change of those settings —
+ * a rotated or mistyped secret included — gets a fresh one, so a cached token never hides bad credentials.
  */
-export function tokenCacheKey(origin: string, clientId: string, scopes: readonly string[]): string {
+export function tokenCacheKey(origin: string, clientId: string, clientSecret: string, scopes: readonly string[]): string {
   return createHash('sha256')
-    .update(`${origin}\n${clientId}\n${[...scopes].sort().join(' ')}`)
+    .update(`${origin}\n${clientId}\n${clientSecret}\n${[...scopes].sort().join(' ')}`)
     .digest('hex');
 }
 
