@@ -36,6 +36,20 @@ export function copyEscapeJson(json: string): string {
   return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
 }
 
+/**
+ * Runs `copySql` (a `COPY … FROM STDIN`) with the data `chunks` yields, each a run of whole lines. Chunks are pulled
+ * as the socket drains, so the producer encodes while earlier chunks travel. When the producer throws, the COPY is
+ * cancelled (CopyFail: the server discards it) and the producer's error is rethrown. Resolves with rows copied.
+ */
+export async function copyText(db: pg.ClientBase, copySql: string, chunks: Iterable<string | Buffer>): Promise<number> {
+  const stream = db.query(copyStreams.from(copySql, { highWaterMark: COPY_BUFFER_BYTES }));
+  await pipeline(chunks, stream);
+  return stream.rowCount;
+}
+
+/** Bytes the COPY stream buffers before asking the producer to wait. */
+const COPY_BUFFER_BYTES = 1 << 20;
+
 /** Rows are sent in chunks of about this many rows. */
 const CHUNK_ROWS = 256;
 

@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StoreError } from '../errors.ts';
-import type { LayoutColumn, StoreRecord } from '../types.ts';
+import type { StoreRecord } from '../types.ts';
 import { isoFromTimestamptz } from './connect.ts';
 import { copyEscape, copyEscapeJson, NulCharacterError } from './copy.ts';
-import { copyCell, copyMeta, valuesToJson, withRecordContext } from './encode.ts';
-import type { LayoutState } from './layouts.ts';
-
-function stateOf(keys: string[]): LayoutState {
-  const columns: LayoutColumn[] = keys.map((key, position) => ({ key, exportTag: key, sqlName: key.toLowerCase(), sqlType: null, position }));
-  return {
-    surveyId: 'SV_1',
-    tableName: 'responses_t',
-    longAnswers: false,
-    columns,
-    byKey: new Map(columns.map((c) => [c.key, c])),
-    keyJson: keys.map((k) => JSON.stringify(k)),
-  };
-}
+import { copyCell, copyMeta, withRecordContext } from './encode.ts';
 
 describe('COPY text escaping', () => {
   it('escapes backslash, tab, newline and carriage return, so a \\. line stays data', () => {
@@ -60,19 +47,8 @@ describe('copyCell', () => {
   });
 });
 
-describe('valuesToJson', () => {
+describe('withRecordContext', () => {
   const rec = (values: StoreRecord['values']): StoreRecord => ({ responseId: 'R_1', values, meta: {} });
-
-  it('writes keys in layout order whatever the record order, skipping undefined', () => {
-    const state = stateOf(['b', 'a', 'c']);
-    expect(valuesToJson(state, rec({ a: 1, b: 'x', c: undefined } as unknown as StoreRecord['values']))).toBe('{"b":"x","a":1}');
-    expect(valuesToJson(state, rec({ b: 'x', a: 1 }))).toBe('{"b":"x","a":1}');
-    expect(valuesToJson(state, rec({ b: Number.NaN, a: [1, { k: null }] }))).toBe('{"b":null,"a":[1,{"k":null}]}');
-  });
-
-  it('refuses a key that is not in the layout', () => {
-    expect(() => valuesToJson(stateOf(['a']), rec({ a: 1, zz: 2 }))).toThrow(/column key "zz" that is not in the layout/);
-  });
 
   it('withRecordContext names survey, response and column of a NUL', () => {
     const err = (() => {

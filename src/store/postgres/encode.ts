@@ -9,7 +9,7 @@ import { COPY_NULL, copyEscape, copyEscapeJson, NulCharacterError } from './copy
 import type { LayoutState } from './layouts.ts';
 
 /** `\u0000` escape in JSON text (an even number of backslashes before it, so not an escaped backslash). */
-const JSON_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+export const JSON_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
 
 /** COPY field of a cell in a column of logical type `type` (the column already fits the value). */
 export function copyCell(type: SqlType, value: StoreValue | undefined): string {
@@ -41,75 +41,6 @@ export function copyMeta(meta: ResponseMeta): string {
     out += `${i === 0 ? '' : '\t'}${v === undefined ? COPY_NULL : copyCell(type, v)}`;
   }
   return out;
-}
-
-/** Per columns array (a reload replaces it): each key's layout position, and the last key order found valid. */
-interface KeyOrder {
-  positions: Map<string, number>;
-  lastValid: readonly string[];
-}
-
-const keyOrders = new WeakMap<readonly LayoutColumn[], KeyOrder>();
-
-function keyOrderOf(state: LayoutState): KeyOrder {
-  let order = keyOrders.get(state.columns);
-  if (!order) {
-    order = { positions: new Map(state.columns.map((c, i) => [c.key, i])), lastValid: [] };
-    keyOrders.set(state.columns, order);
-  }
-  return order;
-}
-
-/** True when `keys` equals the last valid key order (records of one export share their keys' order). */
-function sameAsLast(keys: readonly string[], last: readonly string[]): boolean {
-  if (keys.length !== last.length) return false;
-  for (let i = 0; i < keys.length; i++) if (keys[i] !== last[i]) return false;
-  return true;
-}
-
-/**
- * `values_json` in layout order (so equal content hashes equal whatever the key order of the record), checking
- * that every key of the record belongs to the layout. Same text as the SQLite store writes. Records whose keys
- * already come in layout order (what the parsers produce) are serialized by one native `JSON.stringify`.
- */
-export function valuesToJson(state: LayoutState, rec: StoreRecord): string {
-  const values = rec.values;
-  const order = keyOrderOf(state);
-  const keys = Object.keys(values);
-  if (sameAsLast(keys, order.lastValid)) return JSON.stringify(values);
-  let last = -1;
-  let ordered = true;
-  for (const key of keys) {
-    const p = order.positions.get(key);
-    if (p === undefined) {
-      if (values[key] !== undefined) throw unknownKey(state, rec, key);
-      ordered = false;
-      continue;
-    }
-    if (p < last) ordered = false;
-    last = p;
-  }
-  if (ordered) {
-    order.lastValid = keys;
-    return JSON.stringify(values);
-  }
-  const columns = state.columns;
-  let json = '{';
-  let seen = 0;
-  for (let i = 0; i < columns.length; i++) {
-    const v = values[columns[i]!.key];
-    if (v === undefined) continue;
-    json += `${seen === 0 ? '' : ','}${state.keyJson[i]}:${JSON.stringify(v)}`;
-    seen++;
-  }
-  return `${json}}`;
-}
-
-function unknownKey(state: LayoutState, rec: StoreRecord, key: string): StoreError {
-  return new StoreError(
-    'invalid-input',
-    `survey ${state.surveyId}: response ${rec.responseId} has column key ${JSON.stringify(key)} that is not in the layout; call ensureLayout with it first`,
-  );
 }
 
 /**

@@ -19,8 +19,6 @@ export interface LayoutState {
   longAnswers: boolean;
   columns: LayoutColumn[];
   byKey: Map<string, LayoutColumn>;
-  /** `JSON.stringify(key)` of each column, parallel to `columns`: the writer builds `values_json` from them. */
-  keyJson: string[];
 }
 
 /** What changed in the wide table. */
@@ -60,7 +58,6 @@ export async function loadLayout(db: pg.ClientBase, surveyId: string): Promise<L
     longAnswers: survey.longAnswers,
     columns,
     byKey: new Map(columns.map((c) => [c.key, c])),
-    keyJson: columns.map((c) => JSON.stringify(c.key)),
   };
 }
 

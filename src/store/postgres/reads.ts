@@ -9,7 +9,7 @@ import type { StoredResponse } from '../store.ts';
 import type { ResponseMeta, StoreValue } from '../types.ts';
 import { decodeWideCell } from './encode.ts';
 import type { LayoutState } from './layouts.ts';
-import { answersFromJson } from './upsert.ts';
+import { answersFromJson } from './merge.ts';
 
 type Row = Record<string, unknown> & {
   response_id: string;

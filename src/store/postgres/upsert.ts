@@ -1,19 +1,24 @@
 /**
- * The write path: one batch of records is COPYed into a temporary staging table, then merged with set-based
- * statements into `responses` (`INSERT … ON CONFLICT DO UPDATE … WHERE` the content hash differs), the wide table
- * and `answers`, all inside the caller's transaction — the one that also advances the cursor.
+ * The write path: one batch of records is COPYed into a temporary staging table, then merged with one set-based
+ * statement (merge.ts) into `responses`, the wide table and `answers`, all inside the caller's transaction — the one
+ * that also advances the cursor. Records are encoded while earlier chunks travel, so JavaScript and the server work
+ * at the same time; a value that needs a wider column stops the COPY, and the batch is staged again once the
+ * columns are widened.
  */
 import type pg from 'pg';
 import { StoreError } from '../errors.ts';
 import { quoteIdent } from '../internal/names.ts';
-import { checkResponseId, encodeMeta, META_COLUMNS, rowHash } from '../internal/row-codec.ts';
+import { checkResponseId, META_COLUMNS } from '../internal/row-codec.ts';
 import { declaredType } from '../plan-widening.ts';
 import { typeOfValue, widen } from '../sql-types.ts';
 import type { UpsertResult } from '../store.ts';
 import type { SqlType, StoreRecord, StoreValue } from '../types.ts';
-import { COPY_NULL, copyEscape, copyEscapeJson, copyRows } from './copy.ts';
-import { copyCell, copyMeta, typedColumns, valuesToJson, withRecordContext } from './encode.ts';
+import { copyEscape, copyText, NulCharacterError } from './copy.ts';
+import { copyCell, copyMeta, typedColumns } from './encode.ts';
 import { applyTypes, type LayoutState, loadLayout, pendingTypes } from './layouts.ts';
+import { mergeStage } from './merge.ts';
+import { ADVISORY_CLASS } from './migrate.ts';
+import { NeedsWidening, stageChunks, stagePlan, UnknownKey } from './stage-encoder.ts';
 import { lockSurvey } from './surveys.ts';
 
 const META = META_COLUMNS.map((m) => m.column);
@@ -43,130 +48,85 @@ export async function upsertResponses(
     materialized: [],
   };
   if (unique.length === 0) return result;
-  if (pendingTypes(state, observeTypes(state, unique)).size > 0) {
-    // Another process may have changed the layout since we cached it: reload under the lock, then decide.
-    await lockSurvey(db, surveyId);
-    Object.assign(state, await loadLayout(db, surveyId));
-    Object.assign(result, await applyTypes(db, state, pendingTypes(state, observeTypes(state, unique)), now));
-  }
-  const wide = typedColumns(state);
   const stageName = quoteIdent(stage);
-  await db.query(
-    `CREATE TEMP TABLE ${stageName} (response_id text, ${META_STAGE_DDL}, values_json json, labels_json json,
-       row_hash text${wide.map((c, i) => `, w${i} ${declaredType('postgres', c.sqlType)}`).join('')}) ON COMMIT DROP`,
-  );
-  const stageColumns = ['response_id', ...META, 'values_json', 'labels_json', 'row_hash', ...wide.map((_, i) => `w${i}`)];
-  let column = 'metadata';
-  const line = (rec: StoreRecord) =>
-    withRecordContext(
-      surveyId,
-      rec,
-      () => column,
-      () => {
-        column = 'metadata';
-        const valuesJson = valuesToJson(state, rec);
-        const labelsJson = rec.labels ? JSON.stringify(rec.labels) : null;
-        const hash = rowHash(valuesJson, labelsJson, encodeMeta(rec.meta));
-        let text = `${copyEscape(rec.responseId)}\t${copyMeta(rec.meta)}\t${copyEscapeJson(valuesJson)}\t${
-          labelsJson === null ? COPY_NULL : copyEscapeJson(labelsJson)
-        }\t${hash}`;
-        for (let i = 0; i < wide.length; i++) {
-          const col = wide[i]!;
-          column = `column ${col.sqlName}`;
-          text += `\t${copyCell(col.sqlType, rec.values[col.key])}`;
-        }
-        return `${text}\n`;
-      },
+  // Writers of one survey take turns until commit: the merge's probe then sees every stored response, which is what
+  // lets it insert the responses it does not find without ON CONFLICT. The savepoint lets a COPY stopped for
+  // widening be undone alone.
+  const lock = `SELECT pg_advisory_xact_lock(${ADVISORY_CLASS}, hashtext(current_schema() || ${db.escapeLiteral(`:responses:${surveyId}`)}));`;
+  for (let attempt = 0; ; attempt++) {
+    const wide = typedColumns(state);
+    await db.query(
+      `${attempt === 0 ? lock : ''} SAVEPOINT qsync_stage; CREATE TEMP TABLE ${stageName} (response_id text, ${META_STAGE_DDL},
+         values_json json, labels_json json, row_hash text${wide.map((c, i) => `, w${i} ${declaredType('postgres', c.sqlType)}`).join('')})
+       ON COMMIT DROP`,
     );
-  try {
-    await copyRows(db, `COPY ${stageName} (${stageColumns.join(', ')}) FROM STDIN`, unique, line);
-  } catch (err) {
-    throw copyError(err, state, unique, wide);
+    const columns = ['response_id', ...META, 'values_json', 'labels_json', 'row_hash', ...wide.map((_, i) => `w${i}`)];
+    try {
+      const chunks = stageChunks(stagePlan(state.columns), unique, (err, rec) => recordError(err, state, rec));
+      await copyText(db, `COPY ${stageName} (${columns.join(', ')}) FROM STDIN`, chunks);
+      break;
+    } catch (err) {
+      if (!(err instanceof NeedsWidening)) throw copyError(err, state, unique, wide);
+      if (attempt > 0) throw new StoreError('invalid-input', `survey ${surveyId}: a value still does not fit its column after widening`);
+    }
+    await db.query('ROLLBACK TO SAVEPOINT qsync_stage');
+    Object.assign(result, await widenFor(db, state, unique, now));
   }
-  Object.assign(result, await dropUnchanged(db, surveyId, stageName, unique.length));
-  if (result.unchanged < unique.length) await mergeChanged(db, state, stageName, now);
+  Object.assign(result, await mergeStage(db, state, stageName, unique.length, now));
   await db.query(`DROP TABLE ${stageName}`);
   return result;
 }
 
 /**
- * Removes from the stage the responses stored with the same content hash (and not deleted): those are not
- * rewritten. Counts, from the state before this batch: unchanged, updated (stored, content differs or restored),
- * restored (stored with `deleted_at`), inserted (not stored).
+ * Widens and adds the columns `records` need. Another process may have changed the layout since we cached it, so
+ * it is reloaded under the survey's row lock before deciding.
  */
-async function dropUnchanged(
+async function widenFor(
   db: pg.ClientBase,
-  surveyId: string,
-  stage: string,
-  total: number,
-): Promise<Pick<UpsertResult, 'inserted' | 'updated' | 'unchanged' | 'restored'>> {
-  // One index probe per staged id (LATERAL … LIMIT 1 keeps the planner from hashing the survey's whole
-  // `responses`, which would make every batch cost as much as the survey is large).
-  const { rows } = await db.query<{ unchanged: number; existing: number; restored: number }>(
-    `WITH prev AS MATERIALIZED (
-       SELECT s.response_id, p.row_hash = s.row_hash AND NOT p.deleted AS same, p.response_id IS NOT NULL AS found,
-         coalesce(p.deleted, false) AS deleted
-       FROM ${stage} s LEFT JOIN LATERAL (
-         SELECT r.response_id, r.row_hash, r.deleted_at IS NOT NULL AS deleted FROM responses r
-         WHERE r.survey_id = $1 AND r.response_id = s.response_id LIMIT 1) p ON true),
-     same AS (
-       DELETE FROM ${stage} s USING prev WHERE prev.same AND s.response_id = prev.response_id RETURNING 1)
-     SELECT (SELECT count(*) FROM same)::int AS unchanged, count(*) FILTER (WHERE found)::int AS existing,
-       count(*) FILTER (WHERE deleted)::int AS restored
-     FROM prev`,
-    [surveyId],
-  );
-  const { unchanged, existing, restored } = rows[0]!;
-  return { unchanged, updated: existing - unchanged, restored, inserted: total - existing };
+  state: LayoutState,
+  records: readonly StoreRecord[],
+  now: string,
+): Promise<Pick<UpsertResult, 'widened' | 'materialized'>> {
+  await lockSurvey(db, state.surveyId);
+  Object.assign(state, await loadLayout(db, state.surveyId));
+  return applyTypes(db, state, pendingTypes(state, observeTypes(state, records)), now);
 }
 
-/** Merges the staged (changed or new) responses into `responses`, the wide table, `answers`; drops in-progress rows. */
-async function mergeChanged(db: pg.ClientBase, state: LayoutState, stage: string, now: string): Promise<void> {
-  const surveyId = state.surveyId;
-  const cols = [...META, 'values_json', 'labels_json', 'row_hash'];
-  // The stage holds changed or new responses only; the WHERE still guards the merge itself, so identical content
-  // is never rewritten even if another writer stored it since `dropUnchanged` looked.
-  await db.query(
-    `INSERT INTO responses AS r (survey_id, response_id, ${cols.join(', ')}, synced_at, deleted_at)
-     SELECT $1, response_id, ${cols.join(', ')}, $2, NULL FROM ${stage}
-     ON CONFLICT (survey_id, response_id) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')},
-       synced_at = excluded.synced_at, deleted_at = NULL
-     WHERE r.row_hash IS DISTINCT FROM excluded.row_hash OR r.deleted_at IS NOT NULL`,
-    [surveyId, now],
+/** What an encoding error of `rec` becomes: a one-line `StoreError` for a NUL character or a key outside the layout. */
+function recordError(err: unknown, state: LayoutState, rec: StoreRecord): unknown {
+  if (err instanceof NulCharacterError) return nulError(state, rec);
+  if (err instanceof UnknownKey) return unknownKey(state, rec);
+  return err;
+}
+
+function unknownKey(state: LayoutState, rec: StoreRecord): StoreError {
+  const key = Object.keys(rec.values).find((k) => rec.values[k] !== undefined && !state.byKey.has(k));
+  return new StoreError(
+    'invalid-input',
+    `survey ${state.surveyId}: response ${rec.responseId} has column key ${JSON.stringify(key)} that is not in the layout; call ensureLayout with it first`,
   );
-  const wide = typedColumns(state).map((c) => quoteIdent(c.sqlName));
-  await db.query(
-    `INSERT INTO ${quoteIdent(state.tableName)} ("response_id", "synced_at", "deleted_at"${wide.map((n) => `, ${n}`).join('')})
-     SELECT response_id, $1, NULL${wide.map((_, i) => `, w${i}`).join('')} FROM ${stage}
-     ON CONFLICT ("response_id") DO UPDATE SET "synced_at" = excluded."synced_at", "deleted_at" = NULL${wide
-       .map((n) => `, ${n} = excluded.${n}`)
-       .join('')}`,
-    [now],
-  );
-  if (state.longAnswers) {
-    await db.query(
-      `DELETE FROM answers WHERE survey_id = $1 AND response_id = ANY (ARRAY(SELECT response_id FROM ${stage}))`,
-      [surveyId],
-    );
-    await db.query(answersFromJson(stage), [surveyId]);
+}
+
+/** The one-line error for a record holding U+0000, naming the first place it is (metadata before columns). */
+function nulError(state: LayoutState, rec: StoreRecord): StoreError {
+  const holdsNul = (encode: () => unknown) => {
+    try {
+      encode();
+      return false;
+    } catch (err) {
+      if (err instanceof NulCharacterError) return true;
+      throw err;
+    }
+  };
+  let where = 'metadata';
+  if (!holdsNul(() => copyEscape(rec.responseId)) && !holdsNul(() => copyMeta(rec.meta ?? {}))) {
+    const col = typedColumns(state).find((c) => holdsNul(() => copyCell(c.sqlType, rec.values[c.key])));
+    if (col) where = `column ${col.sqlName}`;
   }
-  await db.query(
-    `DELETE FROM in_progress_responses WHERE survey_id = $1 AND response_id = ANY (ARRAY(SELECT response_id FROM ${stage}))`,
-    [surveyId],
+  return new StoreError(
+    'invalid-input',
+    `survey ${state.surveyId}: response ${rec.responseId}, ${where}: text contains a NUL character (U+0000), which PostgreSQL cannot store`,
   );
-}
-
-/**
- * `INSERT INTO answers` from `source` (a table with `response_id`, `values_json`, `labels_json` of survey $1): one
- * row per non-metadata column with a value. `json_each_text` on `json` (kept verbatim) returns strings unescaped and
- * numbers, booleans, arrays and objects as the exact text JavaScript wrote: the same text `cellText` gives.
- */
-export function answersFromJson(source: string): string {
-  return `INSERT INTO answers (survey_id, response_id, column_key, import_id, value, label)
-    SELECT $1, s.response_id, v.key, c.import_id, v.value, s.labels_json ->> v.key
-    FROM ${source} s CROSS JOIN LATERAL json_each_text(s.values_json) v
-    JOIN survey_columns c ON c.survey_id = $1 AND c.column_key = v.key
-    WHERE v.value IS NOT NULL AND NOT c.is_metadata`;
 }
 
 /** The records, keeping only the last copy of a repeated response id (a continuation may repeat one). */
@@ -187,30 +147,14 @@ function observeTypes(state: LayoutState, records: readonly StoreRecord[]): Map<
     if (col.sqlType === 'text') continue;
     let type: SqlType | null = col.sqlType;
     for (const rec of records) {
-      const v = rec.values[col.key];
+      const v: StoreValue | undefined = rec.values[col.key];
       if (v === null || v === undefined) continue;
-      type = joinValue(type, v);
+      type = widen(type, typeOfValue(v));
       if (type === 'text') break;
     }
     if (type !== col.sqlType && type !== null) out.set(col.key, type);
   }
   return out;
-}
-
-/** `widen(type, typeOfValue(v))` with the common cases answered without a regex. */
-function joinValue(type: SqlType | null, v: StoreValue): SqlType | null {
-  switch (typeof v) {
-    case 'number':
-      if ((type === 'integer' && Number.isSafeInteger(v)) || (type === 'real' && Number.isFinite(v))) return type;
-      break;
-    case 'string':
-      if (type !== null && type !== 'timestamp') return 'text';
-      break;
-    case 'boolean':
-      if (type === 'boolean' || type === 'integer' || type === 'real') return type;
-      break;
-  }
-  return widen(type, typeOfValue(v));
 }
 
 /** A COPY data error (bad value for a column) as a one-line `StoreError` naming the response and column. */

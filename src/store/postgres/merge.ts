@@ -1,0 +1,106 @@
+/**
+ * The merge of a staged batch: one statement that probes the survey's stored rows once per staged response (an
+ * index probe, never a scan of the survey), inserts the new responses plainly into `responses` and the wide table,
+ * upserts the changed ones (`INSERT … ON CONFLICT DO UPDATE … WHERE` the content hash differs), and removes
+ * in-progress rows of the responses written. Plain inserts are safe because writers of one survey take turns (the
+ * caller holds the survey's write lock), so a response the probe does not find cannot appear before the insert.
+ */
+import type pg from 'pg';
+import { quoteIdent } from '../internal/names.ts';
+import { META_COLUMNS } from '../internal/row-codec.ts';
+import type { UpsertResult } from '../store.ts';
+import { typedColumns } from './encode.ts';
+import type { LayoutState } from './layouts.ts';
+
+const META = META_COLUMNS.map((m) => m.column);
+const RESPONSE_DATA = [...META, 'values_json', 'labels_json', 'row_hash'];
+
+/**
+ * Merges `stage` (columns `response_id`, the metadata, `values_json`, `labels_json`, `row_hash`, then `w<i>` per
+ * typed column in layout order) into survey `state.surveyId`. Counts come from the stored state before the merge.
+ * With long-form answers on, the unchanged responses are also removed from the stage, which then holds exactly the
+ * responses written.
+ */
+export async function mergeStage(
+  db: pg.ClientBase,
+  state: LayoutState,
+  stage: string,
+  total: number,
+  now: string,
+): Promise<Pick<UpsertResult, 'inserted' | 'updated' | 'unchanged' | 'restored'>> {
+  const wide = typedColumns(state).map((c) => quoteIdent(c.sqlName));
+  const wideTable = quoteIdent(state.tableName);
+  const stageCells = wide.map((_, i) => `, s.w${i}`).join('');
+  const wideNames = wide.map((n) => `, ${n}`).join('');
+  const responseCols = RESPONSE_DATA.join(', ');
+  const responseCells = RESPONSE_DATA.map((c) => `s.${c}`).join(', ');
+  // Each staged row is read back by its ctid (a TID scan): the plan is the same whatever the planner guesses of
+  // the fresh temp table, with no join that could hash or sort the stage.
+  const staged = (where: string) => `FROM probe o CROSS JOIN LATERAL (SELECT * FROM ${stage} t WHERE t.ctid = o.at OFFSET 0) s WHERE ${where}`;
+  const { rows } = await db.query<{ existing: number; unchanged: number; restored: number }>(
+    // LATERAL … LIMIT 1 keeps the probe an index lookup per staged row; hashing the survey's whole `responses`
+    // instead would make every batch cost as much as the survey.
+    `WITH probe AS MATERIALIZED (
+       SELECT s.ctid AS at, p.row_hash IS NOT NULL AS found, coalesce(p.row_hash = s.row_hash AND NOT p.deleted, false) AS same,
+         coalesce(p.deleted, false) AS deleted
+       FROM ${stage} s LEFT JOIN LATERAL (
+         SELECT r.row_hash, r.deleted_at IS NOT NULL AS deleted FROM responses r
+         WHERE r.survey_id = $1 AND r.response_id = s.response_id LIMIT 1) p ON true),
+     fresh AS (
+       INSERT INTO responses (survey_id, response_id, ${responseCols}, synced_at)
+       SELECT $1, s.response_id, ${responseCells}, $2 ${staged('NOT o.found')}),
+     fresh_wide AS (
+       INSERT INTO ${wideTable} ("response_id", "synced_at"${wideNames})
+       SELECT s.response_id, $2${stageCells} ${staged('NOT o.found')}),
+     edited AS (
+       INSERT INTO responses AS r (survey_id, response_id, ${responseCols}, synced_at)
+       SELECT $1, s.response_id, ${responseCells}, $2 ${staged('o.found AND NOT o.same')}
+       ON CONFLICT (survey_id, response_id) DO UPDATE SET ${RESPONSE_DATA.map((c) => `${c} = excluded.${c}`).join(', ')},
+         synced_at = excluded.synced_at, deleted_at = NULL
+       WHERE r.row_hash IS DISTINCT FROM excluded.row_hash OR r.deleted_at IS NOT NULL),
+     edited_wide AS (
+       INSERT INTO ${wideTable} ("response_id", "synced_at"${wideNames})
+       SELECT s.response_id, $2${stageCells} ${staged('o.found AND NOT o.same')}
+       ON CONFLICT ("response_id") DO UPDATE SET "synced_at" = excluded."synced_at", "deleted_at" = NULL${wide
+         .map((n) => `, ${n} = excluded.${n}`)
+         .join('')}),
+     completed AS (
+       DELETE FROM in_progress_responses
+       WHERE EXISTS (SELECT FROM in_progress_responses x WHERE x.survey_id = $1)
+         AND survey_id = $1 AND response_id = ANY (ARRAY(SELECT s.response_id ${staged('NOT o.same')})))${
+           state.longAnswers
+             ? `,
+     kept AS (DELETE FROM ${stage} s USING probe o WHERE s.ctid = o.at AND o.same)`
+             : ''
+         }
+     SELECT count(*) FILTER (WHERE found)::int AS existing, count(*) FILTER (WHERE same)::int AS unchanged,
+       count(*) FILTER (WHERE deleted)::int AS restored
+     FROM probe`,
+    [state.surveyId, now],
+  );
+  const { existing, unchanged, restored } = rows[0]!;
+  const counts = { inserted: total - existing, updated: existing - unchanged, unchanged, restored };
+  if (state.longAnswers && counts.inserted + counts.updated > 0) {
+    if (counts.updated > 0) {
+      await db.query(
+        `DELETE FROM answers WHERE survey_id = $1 AND response_id = ANY (ARRAY(SELECT response_id FROM ${stage}))`,
+        [state.surveyId],
+      );
+    }
+    await db.query(answersFromJson(stage), [state.surveyId]);
+  }
+  return counts;
+}
+
+/**
+ * `INSERT INTO answers` from `source` (a table with `response_id`, `values_json`, `labels_json` of survey $1): one
+ * row per non-metadata column with a value. `json_each_text` on `json` (kept verbatim) returns strings unescaped and
+ * numbers, booleans, arrays and objects as the exact text JavaScript wrote: the same text `cellText` gives.
+ */
+export function answersFromJson(source: string): string {
+  return `INSERT INTO answers (survey_id, response_id, column_key, import_id, value, label)
+    SELECT $1, s.response_id, v.key, c.import_id, v.value, s.labels_json ->> v.key
+    FROM ${source} s CROSS JOIN LATERAL json_each_text(s.values_json) v
+    JOIN survey_columns c ON c.survey_id = $1 AND c.column_key = v.key
+    WHERE v.value IS NOT NULL AND NOT c.is_metadata`;
+}
