@@ -151,11 +151,15 @@ export interface SimWorld {
    * Live completed responses (or in-progress sessions) in recorded-date order, generated on the fly.
    * `asOf` replays the overlay up to that simulated time: an export started at T sees the data as it was at T,
    * whatever is edited or deleted while it is being generated or downloaded. `order: 'lastModified'` (default
-   * `'recorded'`) yields them by last-modified date instead (sortByLastModifiedDate).
+   * `'recorded'`) yields them by last-modified date instead (sortByLastModifiedDate). `from` and `to` (epoch ms) are
+   * hints on the order's key (recorded or last-modified date) for completed responses: the iteration may leave out
+   * responses keyed before `from`, and may end before the first response keyed at or after `to`; it leaves out
+   * nothing else, so a caller that still filters on `from <= key < to` (stopping at the first key >= `to`) gets
+   * the same responses either way, only sooner.
    */
   responses(
     surveyId: string,
-    opts?: { inProgress?: boolean; asOf?: number; order?: 'recorded' | 'lastModified' },
+    opts?: { inProgress?: boolean; asOf?: number; order?: 'recorded' | 'lastModified'; from?: number; to?: number },
   ): Iterable<SimResponse>;
   /** One live response by id (completed or in progress), or undefined. */
   response(surveyId: string, responseId: string): SimResponse | undefined;

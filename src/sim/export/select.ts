@@ -11,18 +11,21 @@ import type { ExportOptions, SimResponse, SimWorld } from '../contract.ts';
 export function* selectResponses(world: SimWorld, surveyId: string, o: ExportOptions): Generator<SimResponse> {
   const inProgress = o.exportResponsesInProgress;
   const byModified = o.sortByLastModifiedDate && !inProgress;
+  const from = Math.max(o.startDate ?? Number.NEGATIVE_INFINITY, o.since ?? Number.NEGATIVE_INFINITY);
+  const to = o.endDate ?? Number.POSITIVE_INFINITY;
+  // The bounds go to the world as hints so that it skips, without generating them, responses outside them.
   const source = world.responses(surveyId, {
     inProgress,
     asOf: o.asOf,
     order: byModified ? 'lastModified' : 'recorded',
+    from,
+    to,
   });
   const keyOf = inProgress
     ? (r: SimResponse) => r.meta.startDate
     : byModified
       ? (r: SimResponse) => r.meta.lastModifiedDate
       : (r: SimResponse) => r.meta.recordedDate;
-  const from = Math.max(o.startDate ?? Number.NEGATIVE_INFINITY, o.since ?? Number.NEGATIVE_INFINITY);
-  const to = o.endDate ?? Number.POSITIVE_INFINITY;
   const limit = o.limit ?? Number.POSITIVE_INFINITY;
   let emitted = 0;
   if (limit <= 0) return;

@@ -61,7 +61,7 @@ export const createWorld: CreateWorld = (opts) => {
     responses(surveyId, o = {}): Iterable<SimResponse> {
       const state = stateOf(surveyId);
       if (o.inProgress) return state.sessionsAsOf();
-      return state.responsesAsOf(o.asOf ?? clock.now(), o.order ?? 'recorded');
+      return state.responsesAsOf(o.asOf ?? clock.now(), o.order ?? 'recorded', o.from, o.to);
     },
     response(surveyId, responseId) {
       const state = states.get(surveyId);
@@ -125,4 +125,13 @@ export const createWorld: CreateWorld = (opts) => {
  */
 export function overlaySize(world: SimWorld, surveyId: string): number {
   return stateRegistry.get(world)?.get(surveyId)?.overlaySize() ?? 0;
+}
+
+/**
+ * Completed responses the world has generated so far for a survey (every base, added or created response built for
+ * an iteration or a single read; in-progress sessions not counted): how much work reads did, for tests and
+ * diagnostics. 0 for an unknown survey.
+ */
+export function generatedCount(world: SimWorld, surveyId: string): number {
+  return stateRegistry.get(world)?.get(surveyId)?.generated ?? 0;
 }

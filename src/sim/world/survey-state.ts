@@ -25,6 +25,8 @@ export class SurveyState {
   readonly codec: IdCodec;
   readonly sessionCodec: IdCodec;
   readonly sessions: number;
+  /** Completed responses generated so far (each `build`): a measure of the work reads did, for tests. */
+  generated = 0;
   /** Index the next added or created response gets. */
   nextIndex: number;
   private readonly baseStart: number;
@@ -69,6 +71,7 @@ export class SurveyState {
     return this.baseCount + this.added.size - this.deleted.size;
   }
 
+  /** Strictly increasing in `index` (the jitter stays under 0.8 of a step), which the bounded iteration relies on. */
   private baseRecorded(index: number): number {
     const jitter = hash32(this.seed, this.model.survey.id, 'recorded', index) / 4294967296;
     return Math.floor(this.baseStart + index * this.step + jitter * this.step * 0.8);
@@ -95,6 +98,7 @@ export class SurveyState {
 
   /** The response with index `index` as it was at `at` (caller checks `exists`). */
   build(index: number, at: number): SimResponse {
+    this.generated++;
     const { original, recorded, modified, version } = this.dates(index, at);
     const draft = generateMeta(this.seed, this.model, 'R', index, original);
     const values = this.created.get(index);
@@ -139,8 +143,18 @@ export class SurveyState {
     };
   }
 
-  /** Live responses as of `at`, by recorded date or by last-modified date. Memory: O(overlay). */
-  *responsesAsOf(at: number, order: 'recorded' | 'lastModified'): Generator<SimResponse> {
+  /**
+   * Live responses as of `at`, by recorded date or by last-modified date (the order's key). Memory: O(overlay).
+   * Responses whose key is before `from` (epoch ms, inclusive bound) are left out without being generated, and the
+   * iteration ends before the first response whose key is at or after `to` (exclusive bound), exactly where a
+   * consumer reading in this order and stopping there would end. The bounds default to unbounded.
+   */
+  *responsesAsOf(
+    at: number,
+    order: 'recorded' | 'lastModified',
+    from = Number.NEGATIVE_INFINITY,
+    to = Number.POSITIVE_INFINITY,
+  ): Generator<SimResponse> {
     // Responses whose position differs from their base slot: everything touched by the overlay that matters for
     // the order. All overlay times are at or after the clock's start, so they sort after every untouched response.
     const late = new Set<number>();
@@ -149,18 +163,48 @@ export class SurveyState {
       if (ups.some((u) => u.at <= at && (order === 'lastModified' || u.reset))) late.add(i);
     }
     if (order === 'lastModified') for (const [i, ts] of this.edits) if (ts[0]! <= at) late.add(i);
-    for (let i = 0; i < this.baseCount; i++) {
+    const keyOf = (i: number): number => {
+      const d = this.dates(i, at);
+      return order === 'recorded' ? d.recorded : d.modified;
+    };
+    // A response in its base slot has a key of at least its base recorded date (exactly that, except embedded-data
+    // updates without reset, which add 1 ms each to the recorded date), and base recorded dates increase with the
+    // index: no slot before `start` can reach `from` but those few bumped ones, which the overlay lists.
+    const start = from > Number.NEGATIVE_INFINITY ? this.firstBaseAtOrAfter(from) : 0;
+    const bumped = order === 'recorded' ? [...this.updates.keys()].filter((i) => i < start).sort((a, b) => a - b) : [];
+    // Likewise every unbumped slot from `end` on is keyed at or after `to`: only slots outside [start, end) and
+    // bumped ones need their key worked out.
+    const end = to < Number.POSITIVE_INFINITY ? this.firstBaseAtOrAfter(to) : this.baseCount;
+    for (const i of slots(bumped, start, this.baseCount)) {
       if (late.has(i) || (this.deleted.get(i) ?? Number.POSITIVE_INFINITY) <= at) continue;
+      if (i < start || i >= end || (order === 'recorded' && this.updates.has(i))) {
+        const key = keyOf(i);
+        if (key >= to) return;
+        if (key < from) continue;
+      }
       yield this.build(i, at);
     }
     const tail = [...late]
       .filter((i) => this.exists(i, at))
-      .map((i) => {
-        const d = this.dates(i, at);
-        return { i, t: order === 'recorded' ? d.recorded : d.modified };
-      })
+      .map((i) => ({ i, t: keyOf(i) }))
+      .filter(({ t }) => t >= from)
       .sort((a, b) => a.t - b.t || a.i - b.i);
-    for (const { i } of tail) yield this.build(i, at);
+    for (const { i, t } of tail) {
+      if (t >= to) return;
+      yield this.build(i, at);
+    }
+  }
+
+  /** The first base index whose base recorded date is at or after `t` (`baseCount` when none): a binary search. */
+  private firstBaseAtOrAfter(t: number): number {
+    let lo = 0;
+    let hi = this.baseCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.baseRecorded(mid) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   *sessionsAsOf(): Generator<SimResponse> {
@@ -194,6 +238,12 @@ export class SurveyState {
     list.push({ at, data: { ...data }, reset });
     this.updates.set(index, list);
   }
+}
+
+/** The indices in `first` (ascending, all below `start`), then `start` up to `end` (exclusive). */
+function* slots(first: readonly number[], start: number, end: number): Generator<number> {
+  yield* first;
+  for (let i = start; i < end; i++) yield i;
 }
 
 /** Answers of a response created through the API: the given values, minus metadata, shown where answered. */
