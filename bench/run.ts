@@ -3,7 +3,7 @@
  * runner writes them to bench/results/latest.json and bench/results/latest.md (and a dated copy of each).
  * Benchmarks are measurements, never pass/fail tests; a case may state its goal beside its figures.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cases } from './cases.ts';
 
@@ -45,14 +45,18 @@ const meta = {
 };
 const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
-const json = JSON.stringify({ meta, results }, null, 2);
-const md = toMarkdown(meta, results);
+// latest.* keeps the newest figures of every case: a filtered run replaces only the cases it ran.
+const latestPath = join(dir, 'latest.json');
+const previous: typeof results = existsSync(latestPath) ? JSON.parse(readFileSync(latestPath, 'utf8')).results : [];
+const merged = [...previous.filter((p) => !results.some((r) => r.name === p.name)), ...results];
+const json = JSON.stringify({ meta, results: merged }, null, 2);
+const md = toMarkdown(meta, merged);
 const stamp = meta.date.slice(0, 19).replace(/[:T]/g, '-');
-for (const name of ['latest', stamp]) {
-  writeFileSync(join(dir, `${name}.json`), json);
-  writeFileSync(join(dir, `${name}.md`), md);
-}
-process.stdout.write(md);
+writeFileSync(latestPath, json);
+writeFileSync(join(dir, 'latest.md'), md);
+writeFileSync(join(dir, `${stamp}.json`), JSON.stringify({ meta, results }, null, 2));
+writeFileSync(join(dir, `${stamp}.md`), toMarkdown(meta, results));
+process.stdout.write(toMarkdown(meta, results));
 process.exitCode = results.some((r) => r.error) ? 1 : 0;
 
 function toMarkdown(m: typeof meta, rs: typeof results): string {
