@@ -107,6 +107,23 @@ describe('stageChunks', () => {
     expect(encode(columns, [{ responseId: 'R_2', values: {}, meta: {} }]).split('\t')[18]).toBe('{}');
   });
 
+  it('reads a key every object inherits (constructor, __proto__) only when the record has it', () => {
+    const columns: Column[] = [
+      { key: 'constructor', sqlType: 'text' },
+      { key: '__proto__', sqlType: 'text' },
+    ];
+    const fields = (rec: StoreRecord) => encode(columns, [rec]).trimEnd().split('\t');
+    expect(fields({ responseId: 'R_1', values: {}, meta: {} }).slice(18)).toEqual(['{}', '\\N', expect.any(String), '\\N', '\\N']);
+    const own = JSON.parse('{"constructor":"c","__proto__":"p"}') as Record<string, StoreValue>;
+    expect(fields({ responseId: 'R_2', values: own, meta: {} }).slice(18)).toEqual([
+      '{"constructor":"c","__proto__":"p"}',
+      '\\N',
+      expect.any(String),
+      'c',
+      'p',
+    ]);
+  });
+
   it('splits many rows into chunks of whole lines', () => {
     const records: StoreRecord[] = Array.from({ length: 3000 }, (_, i) => ({
       responseId: `R_${i}`,

@@ -32,6 +32,8 @@ export interface StagePlan {
   types: ReadonlyArray<SqlType | null>;
   /** Whether a key's JSON holds a backslash (an escape), which COPY needs doubled. */
   escapedKeys: boolean;
+  /** Keys every object inherits (`constructor`, `__proto__`…): read only when the record has them as its own. */
+  inherited: readonly boolean[];
 }
 
 /** The plan for `columns` as they are typed now (types change in place when a layout widens: build one per batch). */
@@ -43,6 +45,7 @@ export function stagePlan(columns: ReadonlyArray<{ key: string; sqlType: SqlType
     next: json.map((k) => Buffer.from(`,${k}:`)),
     types: columns.map((c) => c.sqlType),
     escapedKeys: json.some((k) => k.includes('\\')),
+    inherited: columns.map((c) => c.key in Object.prototype),
   };
 }
 
@@ -179,7 +182,8 @@ function writeRecord(plan: StagePlan, rec: StoreRecord, out: Bytes): void {
   let escapes = plan.escapedKeys;
   let defined = 0;
   for (let i = 0; i < keys.length; i++) {
-    const v: StoreValue | undefined = values[keys[i]!];
+    const key = keys[i]!;
+    const v: StoreValue | undefined = plan.inherited[i] && !Object.hasOwn(values, key) ? undefined : values[key];
     const type = types[i]!;
     if (v === undefined) {
       if (type !== null) cells.ascii('\t\\N');
