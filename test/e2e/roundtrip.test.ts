@@ -64,7 +64,11 @@ describe.each([0, 1, 2])('survey %i', (n) => {
     });
     const rows = (await readAll(opened)).map((r) => ({ responseId: r.responseId, fields: tabularToFields(r, opened.columns.columns) }));
     expect(opened.columns.columns.find((c) => c.metadata === 'startDate')?.timeZone).toBe('America/Chicago');
-    expect(diffTabular(rows, truth.get(surveyId())!, 1000)).toEqual([]);
+    // A local time in the hour repeated when DST ends (e.g. 01:30 on the first Sunday of November) names two
+    // instants an hour apart and the file has no offset to tell them apart: the parser takes the first, so such a
+    // date may come back exactly one hour early. Every other date must match.
+    const problems = diffTabular(rows, truth.get(surveyId())!, 1000).filter((p) => !isRepeatedHourShift(p, 'America/Chicago'));
+    expect(problems).toEqual([]);
   });
 
   it('spss numeric variables read back equal the ground truth', async () => {
@@ -126,4 +130,21 @@ function wellFormed(xml: string): boolean {
     } else stack.push(name!);
   }
   return stack.length === 0;
+}
+
+/** True for a date difference `got X, truth Y` where X = Y − 1 h and Y's local time in `zone` occurs twice. */
+function isRepeatedHourShift(problem: string, zone: string): boolean {
+  const m = /got "([^"]+)", truth "([^"]+)"/.exec(problem);
+  if (!m) return false;
+  const got = Date.parse(m[1]!);
+  const truth = Date.parse(m[2]!);
+  if (Math.abs(truth - got - 3_600_000) > 1000) return false;
+  const offset = (t: number) => {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(t);
+    const n = (type: string) => Number(parts.find((x) => x.type === type)?.value);
+    return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(t / 1000) * 1000;
+  };
+  const wall = (t: number) => Math.floor(t / 1000) * 1000 + offset(t);
+  // Same wall-clock time at both instants: the local time is ambiguous.
+  return wall(got) === wall(truth);
 }
