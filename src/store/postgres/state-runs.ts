@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { StoreError } from '../errors.ts';
 import type { RunCounts, RunFinish, RunInit, SyncRun, SyncState, SyncStatePatch } from '../store.ts';
 import { requireSurvey } from './surveys.ts';
+import { firstLine, type RunRow, toRun } from '../internal/run-row.ts';
 
 /** `SyncStatePatch` field → column. */
 const STATE_COLUMNS = {
@@ -134,42 +135,7 @@ export async function listRuns(db: pg.ClientBase, filter: { surveyId?: string; l
   return rows.map(toRun);
 }
 
-/** Error text kept to its first line, at most 2,000 characters (NUL, which text cannot hold, dropped). */
+/** Error text kept to its first line (NUL, which PostgreSQL text cannot hold, dropped). */
 function oneLine(error: string | null | undefined): string | null {
-  if (error === null || error === undefined) return null;
-  return (error.split(/\r?\n/, 1)[0] ?? '').replaceAll('\0', '').slice(0, 2000);
-}
-
-interface RunRow {
-  run_id: number;
-  survey_id: string | null;
-  kind: string;
-  started_at: string;
-  finished_at: string | null;
-  status: string;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  restored: number;
-  error: string | null;
-  request_id: string | null;
-}
-
-function toRun(r: RunRow): SyncRun {
-  return {
-    id: r.run_id,
-    surveyId: r.survey_id,
-    kind: r.kind,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    status: r.status,
-    inserted: r.inserted,
-    updated: r.updated,
-    unchanged: r.unchanged,
-    deleted: r.deleted,
-    restored: r.restored,
-    error: r.error,
-    requestId: r.request_id,
-  };
+  return firstLine(error?.replaceAll('\0', ''));
 }
