@@ -56,7 +56,7 @@ export interface QsyncConfig {
   concurrency: number;
   /** Reconcile deletions every N runs of a survey; 0 = only with `--reconcile`. Default 10. */
   reconcileEvery: number;
-  /** Responses per transaction. Default 2000. */
+  /** Responses per transaction. Default 50,000. */
   batchSize: number;
   /** Overlap of the last-modified window used when a continuation token is missing or expired (hours). Default 24. */
   overlapHours: number;
@@ -92,7 +92,7 @@ export const CONFIG_DEFAULTS = {
   db: 'qsync.db',
   concurrency: 4,
   reconcileEvery: 10,
-  batchSize: 2000,
+  batchSize: 50_000,
   overlapHours: 24,
 } as const;
 

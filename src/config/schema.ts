@@ -103,7 +103,7 @@ export const ConfigSchema = z.strictObject({
   tables: z.strictObject({ answers: flag.optional(), inProgress: flag.optional() }).optional(),
   sync: z
     .strictObject({
-      batchSize: int(100, 100_000).optional(),
+      batchSize: int(100, 1_000_000).optional(),
       overlapHours: numeric(z.number({ error: 'must be a number of hours from 0 to 720' }).min(0).max(720)).optional(),
       tmpDir: nonEmpty('a directory path').optional(),
     })

@@ -52,7 +52,7 @@ tables:
   inProgress: false
 
 # sync:
-#   batchSize: 2000      # responses per transaction
+#   batchSize: 50000     # responses per transaction
 #   overlapHours: 24     # overlap of the fallback window when a continuation token has expired
 #   tmpDir: /var/tmp     # where export downloads wait while loading
 `;

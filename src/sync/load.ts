@@ -38,44 +38,66 @@ export interface LoadInput {
   onRows?: (rows: number) => void;
 }
 
+/** Records written per store call inside a transaction: bounds the memory held whatever the batch size. */
+const CHUNK = 2000;
+
 /**
- * Streams `opened`'s records into the store. Records are held one batch at a time; the export's temporary files are
- * removed when the pass ends, whatever happens.
+ * A transaction is committed after this long (ms) even when its batch is not full, so that a slow export does not
+ * hold the store's writer for long (other surveys of the run wait for it).
+ */
+const MAX_TRANSACTION_MS = 15_000;
+
+/**
+ * Streams `opened`'s records into the store: each transaction pulls records from the export and writes them
+ * `CHUNK` at a time until it holds `batchSize` responses (or has been open `MAX_TRANSACTION_MS`). Large
+ * transactions matter: every commit rewrites the index pages it touched, and response ids are random, so small
+ * batches rewrite the whole key index many times over. Only one chunk of records is in memory at a time. The export's
+ * temporary files are removed when the pass ends, whatever happens.
  */
 export async function loadExport(opened: OpenedExport, input: LoadInput): Promise<LoadCounts> {
   const { store, surveyId, runId } = input;
   const counts: LoadCounts = { exported: 0, inserted: 0, updated: 0, unchanged: 0, restored: 0 };
   let maxLastModified: string | null = null;
+  const iterator = opened.records()[Symbol.asyncIterator]();
   try {
     const layout = await store.ensureLayout(surveyId, toStoreColumns(opened.columns, input.survey));
     const keys = metadataKeys(opened.columns);
     const size = Math.max(1, input.batchSize);
-    let batch: StoreRecord[] = [];
-    const commit = async (records: StoreRecord[], state: SyncStatePatch | null) => {
-      const result = await store.transaction(async (tx) => {
-        const upserted = records.length > 0 ? await tx.upsertResponses(surveyId, layout, records) : null;
-        if (upserted) await tx.addRunCounts(runId, runCountsOf(upserted));
-        if (state) await tx.setSyncState(surveyId, state);
-        return upserted;
+    const chunkSize = Math.min(size, CHUNK);
+    // One record of look-ahead: a transaction knows whether it holds the export's last records, and so whether the
+    // cursor commits with it (the last batch always carries the cursor).
+    let next = await iterator.next();
+    for (;;) {
+      if (input.signal?.aborted) throw new APIUserAbortError('sync aborted by the caller between batches');
+      const batch: LoadCounts = { exported: 0, inserted: 0, updated: 0, unchanged: 0, restored: 0 };
+      const last = await store.transaction(async (tx) => {
+        const began = Date.now();
+        let chunk: StoreRecord[] = [];
+        while (!next.done) {
+          const row = toStoreRecord(next.value, keys);
+          maxLastModified = laterDate(maxLastModified, row.meta.lastModifiedDate);
+          chunk.push(row);
+          batch.exported++;
+          next = await iterator.next();
+          if (chunk.length < chunkSize && batch.exported < size && !next.done) continue;
+          const upserted = await tx.upsertResponses(surveyId, layout, chunk);
+          await tx.addRunCounts(runId, runCountsOf(upserted));
+          add(batch, upserted);
+          chunk = [];
+          if (batch.exported >= size || Date.now() - began >= MAX_TRANSACTION_MS) break;
+        }
+        if (!next.done) return false;
+        await tx.setSyncState(surveyId, input.finalState(maxLastModified));
+        return true;
       });
-      if (result) add(counts, result);
+      // Counted once committed: a rolled-back batch moved nothing.
+      counts.exported += batch.exported;
+      add(counts, batch);
       input.onRows?.(counts.exported);
-    };
-    for await (const record of opened.records()) {
-      // A batch is committed only once another record follows it, so that the last batch always carries the cursor.
-      if (batch.length >= size) {
-        if (input.signal?.aborted) throw new APIUserAbortError('sync aborted by the caller between batches');
-        await commit(batch, null);
-        batch = [];
-      }
-      const row = toStoreRecord(record, keys);
-      maxLastModified = laterDate(maxLastModified, row.meta.lastModifiedDate);
-      batch.push(row);
-      counts.exported++;
+      if (last) return counts;
     }
-    await commit(batch, input.finalState(maxLastModified));
-    return counts;
   } finally {
+    await iterator.return?.();
     await opened.close();
   }
 }
@@ -84,7 +106,7 @@ function runCountsOf(r: UpsertResult) {
   return { inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, restored: r.restored };
 }
 
-function add(counts: LoadCounts, r: UpsertResult): void {
+function add(counts: LoadCounts, r: Omit<LoadCounts, 'exported'>): void {
   counts.inserted += r.inserted;
   counts.updated += r.updated;
   // Repeats of an id within one batch are not counted: the last copy is the one stored.

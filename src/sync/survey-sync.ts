@@ -31,7 +31,7 @@ export function resolveSyncOptions(options: SyncOptions = {}): ResolvedSyncOptio
     fullRefresh: options.fullRefresh ?? false,
     reconcile: options.reconcile ?? false,
     reconcileEvery: Math.max(0, Math.trunc(options.reconcileEvery ?? 10)),
-    batchSize: Math.max(1, Math.trunc(options.batchSize ?? 2000)),
+    batchSize: Math.max(1, Math.trunc(options.batchSize ?? 50_000)),
     overlapMs: options.overlapMs ?? DAY_MS,
     tokenMaxAgeMs: options.tokenMaxAgeMs ?? 6.5 * DAY_MS,
     logger: options.logger ?? silentLogger,

@@ -72,7 +72,7 @@ export interface SyncOptions {
   reconcile?: boolean;
   /** Also reconcile a survey after every N successful runs since its last reconcile; 0 = never. Default 10. */
   reconcileEvery?: number;
-  /** Responses per transaction (bounds memory: a batch is held whole). Default 2000. */
+  /** Responses per transaction (written a chunk at a time: memory does not grow with it). Default 50,000. */
   batchSize?: number;
   /** How far before the high-water mark a fallback window starts (ms). Default 86,400,000 (24 h). */
   overlapMs?: number;

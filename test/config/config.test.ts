@@ -44,7 +44,7 @@ describe('config defaults and values', () => {
       defaults: { export: {}, answers: false, inProgress: false },
       concurrency: 4,
       reconcileEvery: 10,
-      batchSize: 2000,
+      batchSize: 50_000,
       overlapHours: 24,
       tmpDir: null,
     });
