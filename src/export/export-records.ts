@@ -1,10 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APIUserAbortError, InvalidParameterError, type QualtricsClient } from '../client/index.ts';
 import { type ColumnMap, type ExportFile, type ExportFormat, type ExportRecord, openExport } from '../formats/index.ts';
 import { downloadExportFile } from './download.ts';
 import { fileFormatOf, runExportJob } from './run-job.ts';
+import { makeExportDir } from './temp-dirs.ts';
 import type { CompletedExportJob, ExportRequest, ExportRunOptions } from './types.ts';
 
 /** How often (rows) `parsing` progress is reported. */
@@ -39,7 +39,7 @@ export async function exportRecords(client: QualtricsClient, request: ExportRequ
   if (params.format === 'xml') {
     throw new InvalidParameterError('format', 'xml exports are file-only: their records are not parsed; use exportToFile (qsync export --format xml)');
   }
-  const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'qsync-export-'));
+  const dir = await makeExportDir(options.tempDir);
   let file: ExportFile | undefined;
   let closed = false;
   const close = async () => {

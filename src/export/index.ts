@@ -19,5 +19,6 @@ export {
 } from './poll-plan.ts';
 export { extensionOf, fileFormatOf, runExportJob } from './run-job.ts';
 export { startExportJob } from './start.ts';
+export { makeExportDir, sweepExportDirs } from './temp-dirs.ts';
 export type { CompletedExportJob, ExportJob, ExportProgressEvent, ExportRequest, ExportRunOptions } from './types.ts';
 export { type ExtractedFile, extractExport } from './unzip.ts';

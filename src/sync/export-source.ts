@@ -3,11 +3,10 @@
  * completion, then stream its records once. `pipelineExportSource` adapts the export pipeline (src/export); tests
  * may pass another implementation.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QualtricsClient, ResponseExportStartParams } from '../client/index.ts';
-import { downloadExportFile, type ExportProgressEvent, exportRecords, fileFormatOf } from '../export/index.ts';
+import { downloadExportFile, type ExportProgressEvent, exportRecords, fileFormatOf, makeExportDir } from '../export/index.ts';
 import { type ColumnMap, type ExportRecord, openExport } from '../formats/index.ts';
 
 /** A job to resume: its progress id and, once it completed, its file id and token. */
@@ -93,7 +92,7 @@ async function openKnownFile(
   resume: ResumePoint & { fileId: string },
   hooks: ExportHooks,
 ): Promise<OpenedExport> {
-  const dir = await mkdtemp(join(hooks.tmpDir ?? tmpdir(), 'qsync-export-'));
+  const dir = await makeExportDir(hooks.tmpDir);
   const close = () => rm(dir, { recursive: true, force: true });
   try {
     const job = { surveyId, progressId: resume.progressId, fileId: resume.fileId, polls: 0 };

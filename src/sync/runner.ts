@@ -2,6 +2,7 @@
  * Runs many surveys at once: a bounded pool over `syncSurvey`, all sharing the client's one rate budget and the
  * one store. A survey's failure never stops the others.
  */
+import { sweepExportDirs } from '../export/index.ts';
 import { pipelineExportSource } from './export-source.ts';
 import { resolveSyncOptions, type SyncDeps, syncSurvey } from './survey-sync.ts';
 import type { SurveySyncResult, SurveyTarget, SyncOptions } from './types.ts';
@@ -16,6 +17,9 @@ export async function runSync(
   options: SyncOptions = {},
 ): Promise<SurveySyncResult[]> {
   const resolved = resolveSyncOptions(options);
+  // Downloads of a run killed outright (SIGKILL) stay behind in the temporary directory; this run clears them.
+  const swept = await sweepExportDirs(resolved.tmpDir);
+  if (swept.length > 0) resolved.logger.info({}, `removed ${swept.length} temporary export director${swept.length === 1 ? 'y' : 'ies'} left by stopped runs`);
   const full: SyncDeps = { client: deps.client, store: deps.store, exports: deps.exports ?? pipelineExportSource(deps.client) };
   const results: SurveySyncResult[] = new Array(targets.length);
   let next = 0;

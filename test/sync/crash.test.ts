@@ -5,7 +5,7 @@
  * narrowest template (about 25 columns), to keep the test near a minute on two cores.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,8 @@ describe('crash safety', () => {
     } finally {
       conn.close();
     }
+    // Downloads of the killed runs were swept by the next run: no temporary export directory is left.
+    expect(readdirSync(dir.dir).filter((name) => name.startsWith('qsync-export-'))).toEqual([]);
     // Kills landed in the middle of exports, and while batches were being committed.
     expect(phases.filter((p) => p === 'loading').length).toBeGreaterThan(0);
     expect(phases.filter((p) => p === 'downloading' || p === 'loading' || p === 'polling').length).toBeGreaterThanOrEqual(KILLS / 4);
