@@ -3,46 +3,28 @@
  * saving new surveys never pick the same name), read, list, lock.
  */
 import type pg from 'pg';
-import { StoreError } from '../errors.ts';
+import { checkSurveyInfo, type SurveyRow, surveyNotSaved, surveyValues, toSurvey } from '../internal/survey-row.ts';
 import { planTableName } from '../plan-columns.ts';
 import type { StoredSurvey, SurveyInfo } from '../types.ts';
 import { ADVISORY_CLASS } from './migrate.ts';
 
-interface SurveyRow {
-  survey_id: string;
-  name: string;
-  is_active: boolean | null;
-  created_at: string | null;
-  modified_at: string | null;
-  response_count_auditable: number | null;
-  response_count_generated: number | null;
-  response_count_deleted: number | null;
-  long_answers: boolean;
-  table_name: string;
-  first_seen_at: string;
-  updated_at: string;
-}
-
 /** Inserts or updates a survey, inside the caller's transaction. */
 export async function saveSurvey(db: pg.ClientBase, info: SurveyInfo, now: string): Promise<StoredSurvey> {
-  if (typeof info.id !== 'string' || info.id.length === 0) {
-    throw new StoreError('invalid-input', 'saveSurvey: the survey has no id');
-  }
-  if (typeof info.name !== 'string') throw new StoreError('invalid-input', `saveSurvey ${info.id}: name is not text`);
+  checkSurveyInfo(info);
   // Table names are planned against every relation in the schema: one planner at a time per schema.
   await db.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || $2))', [ADVISORY_CLASS, ':surveys']);
   const existing = await getSurvey(db, info.id);
-  const counts = info.responseCounts;
+  const values = surveyValues(info, existing);
   const params = [
     info.id,
     info.name,
-    info.active === undefined ? (existing?.active ?? null) : info.active,
-    info.createdAt === undefined ? (existing?.createdAt ?? null) : info.createdAt,
-    info.modifiedAt === undefined ? (existing?.modifiedAt ?? null) : info.modifiedAt,
-    counts === undefined ? (existing?.responseCounts.auditable ?? null) : (counts?.auditable ?? null),
-    counts === undefined ? (existing?.responseCounts.generated ?? null) : (counts?.generated ?? null),
-    counts === undefined ? (existing?.responseCounts.deleted ?? null) : (counts?.deleted ?? null),
-    info.longAnswers ?? existing?.longAnswers ?? false,
+    values.active,
+    values.createdAt,
+    values.modifiedAt,
+    values.auditable,
+    values.generated,
+    values.deletedCount,
+    values.longAnswers,
     now,
   ];
   if (existing) {
@@ -68,11 +50,13 @@ export async function saveSurvey(db: pg.ClientBase, info: SurveyInfo, now: strin
   return (await getSurvey(db, info.id))!;
 }
 
+/** A saved survey, or null. */
 export async function getSurvey(db: pg.ClientBase, surveyId: string): Promise<StoredSurvey | null> {
   const { rows } = await db.query<SurveyRow>(`SELECT * FROM surveys WHERE survey_id = $1`, [surveyId]);
   return rows[0] ? toSurvey(rows[0]) : null;
 }
 
+/** Every saved survey, by id (byte order, as in SQLite). */
 export async function listSurveys(db: pg.ClientBase): Promise<StoredSurvey[]> {
   const { rows } = await db.query<SurveyRow>(`SELECT * FROM surveys ORDER BY survey_id COLLATE "C"`);
   return rows.map(toSurvey);
@@ -81,32 +65,13 @@ export async function listSurveys(db: pg.ClientBase): Promise<StoredSurvey[]> {
 /** The survey, or an `invalid-input` error telling the caller to save it first. */
 export async function requireSurvey(db: pg.ClientBase, surveyId: string): Promise<StoredSurvey> {
   const survey = await getSurvey(db, surveyId);
-  if (!survey) throw new StoreError('invalid-input', `survey ${surveyId} is not saved; call saveSurvey first`);
+  if (!survey) throw surveyNotSaved(surveyId);
   return survey;
 }
 
 /** `requireSurvey`, holding the survey row's lock until the transaction ends: layout changes go one at a time. */
 export async function lockSurvey(db: pg.ClientBase, surveyId: string): Promise<StoredSurvey> {
   const { rows } = await db.query<SurveyRow>(`SELECT * FROM surveys WHERE survey_id = $1 FOR UPDATE`, [surveyId]);
-  if (!rows[0]) throw new StoreError('invalid-input', `survey ${surveyId} is not saved; call saveSurvey first`);
+  if (!rows[0]) throw surveyNotSaved(surveyId);
   return toSurvey(rows[0]);
-}
-
-function toSurvey(row: SurveyRow): StoredSurvey {
-  return {
-    id: row.survey_id,
-    name: row.name,
-    active: row.is_active,
-    createdAt: row.created_at,
-    modifiedAt: row.modified_at,
-    responseCounts: {
-      auditable: row.response_count_auditable,
-      generated: row.response_count_generated,
-      deleted: row.response_count_deleted,
-    },
-    longAnswers: row.long_answers,
-    tableName: row.table_name,
-    firstSeenAt: row.first_seen_at,
-    updatedAt: row.updated_at,
-  };
 }
