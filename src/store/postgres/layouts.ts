@@ -5,44 +5,29 @@
  */
 import type pg from 'pg';
 import { StoreError } from '../errors.ts';
+import {
+  type BaseLayoutState,
+  type ColumnRow,
+  checkColumns,
+  layoutFromRows,
+  splitObserved,
+  type TypeChanges,
+  typeHints,
+} from '../internal/layout-state.ts';
 import { quoteIdent } from '../internal/names.ts';
 import { planColumns } from '../plan-columns.ts';
 import { declaredType, planWidening, type WideColumnSpec, wideTableDdl } from '../plan-widening.ts';
 import { widen } from '../sql-types.ts';
-import type { Layout, LayoutColumn, SqlType, StoreColumn } from '../types.ts';
+import type { LayoutColumn, SqlType, StoreColumn } from '../types.ts';
 import { getSurvey, lockSurvey } from './surveys.ts';
 
-/** The store's live view of one survey's layout. */
-export interface LayoutState {
-  surveyId: string;
-  tableName: string;
-  longAnswers: boolean;
-  columns: LayoutColumn[];
-  byKey: Map<string, LayoutColumn>;
-}
+export { snapshot, type TypeChanges } from '../internal/layout-state.ts';
 
-/** What changed in the wide table. */
-export interface TypeChanges {
-  widened: string[];
-  materialized: string[];
-}
+/** The store's live view of one survey's layout. */
+export type LayoutState = BaseLayoutState;
 
 /** PostgreSQL's limit on columns per table; the wide table also has three fixed columns. */
 const MAX_TABLE_COLUMNS = 1600;
-
-interface ColumnRow {
-  column_key: string;
-  position: number;
-  export_tag: string;
-  import_id: string | null;
-  question_id: string | null;
-  question_type: string | null;
-  choice_id: string | null;
-  label: string | null;
-  is_metadata: boolean;
-  sql_name: string;
-  sql_type: SqlType | null;
-}
 
 /** The stored layout of a survey, or null when the survey is unknown or its wide table does not exist yet. */
 export async function loadLayout(db: pg.ClientBase, surveyId: string): Promise<LayoutState | null> {
@@ -51,23 +36,7 @@ export async function loadLayout(db: pg.ClientBase, surveyId: string): Promise<L
   const { rows } = await db.query<ColumnRow>(`SELECT * FROM survey_columns WHERE survey_id = $1 ORDER BY position`, [
     surveyId,
   ]);
-  const columns = rows.map(toColumn);
-  return {
-    surveyId,
-    tableName: survey.tableName,
-    longAnswers: survey.longAnswers,
-    columns,
-    byKey: new Map(columns.map((c) => [c.key, c])),
-  };
-}
-
-/** A frozen copy for callers: later widening does not change what they hold. */
-export function snapshot(state: LayoutState): Layout {
-  return Object.freeze({
-    surveyId: state.surveyId,
-    tableName: state.tableName,
-    columns: Object.freeze(state.columns.map((c) => Object.freeze({ ...c }))),
-  });
+  return layoutFromRows(survey, rows);
 }
 
 /** Maps and records `columns`, creates the wide table, adds typed columns, applies type hints. */
@@ -78,11 +47,7 @@ export async function ensureLayout(
   now: string,
 ): Promise<LayoutState> {
   const survey = await lockSurvey(db, surveyId);
-  for (const c of columns) {
-    if (typeof c.key !== 'string' || c.key.length === 0 || typeof c.exportTag !== 'string') {
-      throw new StoreError('invalid-input', `survey ${surveyId}: a column has no key or export tag`);
-    }
-  }
+  checkColumns(surveyId, columns);
   const { rows: existing } = await db.query<ColumnRow>(
     `SELECT * FROM survey_columns WHERE survey_id = $1 ORDER BY position`,
     [surveyId],
@@ -127,9 +92,7 @@ export async function ensureLayout(
   }
   if (!(await tableExists(db, survey.tableName))) await db.query(wideTableDdl('postgres', survey.tableName, []));
   const state = (await loadLayout(db, surveyId))!;
-  const hints = new Map<string, SqlType>();
-  for (const c of columns) if (c.sqlType) hints.set(c.key, c.sqlType);
-  await applyTypes(db, state, hints, now);
+  await applyTypes(db, state, typeHints(columns), now);
   return state;
 }
 
@@ -160,14 +123,7 @@ export async function applyTypes(
   now: string,
 ): Promise<TypeChanges> {
   const changes: TypeChanges = { widened: [], materialized: [] };
-  const widenBy = new Map<string, SqlType>();
-  const added: Array<{ col: LayoutColumn; type: SqlType }> = [];
-  for (const [key, type] of observed) {
-    const col = state.byKey.get(key);
-    if (!col) continue;
-    if (col.sqlType === null) added.push({ col, type });
-    else if (widen(col.sqlType, type) !== col.sqlType) widenBy.set(col.sqlName, type);
-  }
+  const { widenBy, added } = splitObserved(state, observed);
   const retyped: Array<[string, SqlType]> = [];
   if (widenBy.size > 0) {
     const typed = state.columns.filter((c) => c.sqlType !== null) as Array<LayoutColumn & WideColumnSpec>;
@@ -257,20 +213,4 @@ function transpose(rows: readonly unknown[][], width: number): unknown[][] {
   const out: unknown[][] = Array.from({ length: width }, () => []);
   for (const row of rows) for (let i = 0; i < width; i++) out[i]!.push(row[i]);
   return out;
-}
-
-function toColumn(r: ColumnRow): LayoutColumn {
-  return {
-    key: r.column_key,
-    exportTag: r.export_tag,
-    importId: r.import_id,
-    questionId: r.question_id,
-    questionType: r.question_type,
-    choiceId: r.choice_id,
-    label: r.label,
-    isMetadata: r.is_metadata,
-    sqlName: r.sql_name,
-    sqlType: r.sql_type,
-    position: r.position,
-  };
 }

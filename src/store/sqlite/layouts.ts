@@ -3,20 +3,24 @@
  * (plan-columns.ts, plan-widening.ts); this module only applies them.
  */
 import type Database from 'better-sqlite3';
-import { StoreError } from '../errors.ts';
+import {
+  type BaseLayoutState,
+  type ColumnRow,
+  checkColumns,
+  layoutFromRows,
+  splitObserved,
+  type TypeChanges,
+  typeHints,
+} from '../internal/layout-state.ts';
 import { planColumns } from '../plan-columns.ts';
 import { addColumnSql, planWidening, type WideColumnSpec, wideTableDdl } from '../plan-widening.ts';
-import { widen } from '../sql-types.ts';
-import type { Layout, LayoutColumn, SqlType, StoreColumn } from '../types.ts';
+import type { LayoutColumn, SqlType, StoreColumn } from '../types.ts';
 import { getSurvey, requireSurvey } from './surveys.ts';
 
-/** The store's live view of one survey's layout. */
-export interface LayoutState {
-  surveyId: string;
-  tableName: string;
-  longAnswers: boolean;
-  columns: LayoutColumn[];
-  byKey: Map<string, LayoutColumn>;
+export { snapshot, type TypeChanges } from '../internal/layout-state.ts';
+
+/** The store's live view of one survey's layout, with the wide table's prepared statements. */
+export interface LayoutState extends BaseLayoutState {
   /** Prepared wide-table statements for the current typed columns; reset to null whenever they change. */
   wide: WideStatements | null;
 }
@@ -31,26 +35,6 @@ export interface WideStatements {
   upsert: Database.Statement;
 }
 
-/** What changed in the wide table. */
-export interface TypeChanges {
-  widened: string[];
-  materialized: string[];
-}
-
-interface ColumnRow {
-  column_key: string;
-  position: number;
-  export_tag: string;
-  import_id: string | null;
-  question_id: string | null;
-  question_type: string | null;
-  choice_id: string | null;
-  label: string | null;
-  is_metadata: number;
-  sql_name: string;
-  sql_type: SqlType | null;
-}
-
 /** The stored layout of a survey, or null when its wide table does not exist yet. */
 export function loadLayout(db: Database.Database, surveyId: string): LayoutState | null {
   const survey = getSurvey(db, surveyId);
@@ -58,24 +42,7 @@ export function loadLayout(db: Database.Database, surveyId: string): LayoutState
   const rows = db
     .prepare(`SELECT * FROM survey_columns WHERE survey_id = ? ORDER BY position`)
     .all(surveyId) as ColumnRow[];
-  const columns = rows.map(toColumn);
-  return {
-    surveyId,
-    tableName: survey.tableName,
-    longAnswers: survey.longAnswers,
-    columns,
-    byKey: new Map(columns.map((c) => [c.key, c])),
-    wide: null,
-  };
-}
-
-/** A frozen copy for callers: later widening does not change what they hold. */
-export function snapshot(state: LayoutState): Layout {
-  return Object.freeze({
-    surveyId: state.surveyId,
-    tableName: state.tableName,
-    columns: Object.freeze(state.columns.map((c) => Object.freeze({ ...c }))),
-  });
+  return { ...layoutFromRows(survey, rows), wide: null };
 }
 
 /** Maps and records `columns`, creates the wide table, adds typed columns, applies type hints. */
@@ -86,11 +53,7 @@ export function ensureLayout(
   now: string,
 ): LayoutState {
   const survey = requireSurvey(db, surveyId);
-  for (const c of columns) {
-    if (typeof c.key !== 'string' || c.key.length === 0 || typeof c.exportTag !== 'string') {
-      throw new StoreError('invalid-input', `survey ${surveyId}: a column has no key or export tag`);
-    }
-  }
+  checkColumns(surveyId, columns);
   const existing = db
     .prepare(`SELECT * FROM survey_columns WHERE survey_id = ? ORDER BY position`)
     .all(surveyId) as ColumnRow[];
@@ -123,9 +86,7 @@ export function ensureLayout(
     db.exec(wideTableDdl('sqlite', survey.tableName, []));
   }
   const state = loadLayout(db, surveyId)!;
-  const hints = new Map<string, SqlType>();
-  for (const c of columns) if (c.sqlType) hints.set(c.key, c.sqlType);
-  applyTypes(db, state, hints, now);
+  applyTypes(db, state, typeHints(columns), now);
   return state;
 }
 
@@ -140,14 +101,7 @@ export function applyTypes(
   now: string,
 ): TypeChanges {
   const changes: TypeChanges = { widened: [], materialized: [] };
-  const widenBy = new Map<string, SqlType>();
-  const added: LayoutColumn[] = [];
-  for (const [key, type] of observed) {
-    const col = state.byKey.get(key);
-    if (!col) continue;
-    if (col.sqlType === null) added.push(col);
-    else if (widen(col.sqlType, type) !== col.sqlType) widenBy.set(col.sqlName, type);
-  }
+  const { widenBy, added } = splitObserved(state, observed);
   const setType = db.prepare(`UPDATE survey_columns SET sql_type = ?, updated_at = ? WHERE survey_id = ? AND column_key = ?`);
   if (widenBy.size > 0) {
     const typed = state.columns.filter((c) => c.sqlType !== null) as Array<LayoutColumn & WideColumnSpec>;
@@ -165,8 +119,7 @@ export function applyTypes(
       changes.widened.push(col.sqlName);
     }
   }
-  for (const col of added) {
-    const type = observed.get(col.key)!;
+  for (const { col, type } of added) {
     db.exec(addColumnSql('sqlite', state.tableName, { sqlName: col.sqlName, sqlType: type }));
     col.sqlType = type;
     setType.run(type, now, state.surveyId, col.key);
@@ -185,20 +138,4 @@ export function describeTable(db: Database.Database, table: string): Array<{ nam
 
 function tableExists(db: Database.Database, table: string): boolean {
   return db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(table) !== undefined;
-}
-
-function toColumn(r: ColumnRow): LayoutColumn {
-  return {
-    key: r.column_key,
-    exportTag: r.export_tag,
-    importId: r.import_id,
-    questionId: r.question_id,
-    questionType: r.question_type,
-    choiceId: r.choice_id,
-    label: r.label,
-    isMetadata: r.is_metadata === 1,
-    sqlName: r.sql_name,
-    sqlType: r.sql_type,
-    position: r.position,
-  };
 }
