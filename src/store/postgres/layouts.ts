@@ -5,15 +5,7 @@
  */
 import type pg from 'pg';
 import { StoreError } from '../errors.ts';
-import {
-  type BaseLayoutState,
-  type ColumnRow,
-  checkColumns,
-  layoutFromRows,
-  splitObserved,
-  type TypeChanges,
-  typeHints,
-} from '../internal/layout-state.ts';
+import { type BaseLayoutState, type ColumnRow, checkColumns, layoutFromRows, splitObserved, type TypeChanges, typeHints } from '../internal/layout-state.ts';
 import { quoteIdent } from '../internal/names.ts';
 import { planColumns } from '../plan-columns.ts';
 import { declaredType, planWidening, type WideColumnSpec, wideTableDdl } from '../plan-widening.ts';

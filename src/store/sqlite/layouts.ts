@@ -3,15 +3,7 @@
  * (plan-columns.ts, plan-widening.ts); this module only applies them.
  */
 import type Database from 'better-sqlite3';
-import {
-  type BaseLayoutState,
-  type ColumnRow,
-  checkColumns,
-  layoutFromRows,
-  splitObserved,
-  type TypeChanges,
-  typeHints,
-} from '../internal/layout-state.ts';
+import { type BaseLayoutState, type ColumnRow, checkColumns, layoutFromRows, splitObserved, type TypeChanges, typeHints } from '../internal/layout-state.ts';
 import { planColumns } from '../plan-columns.ts';
 import { addColumnSql, planWidening, type WideColumnSpec, wideTableDdl } from '../plan-widening.ts';
 import type { LayoutColumn, SqlType, StoreColumn } from '../types.ts';
