@@ -3,10 +3,11 @@
  * keys and semantics as the SQLite store; bulk writes go through COPY into a staging table and set-based merges
  * in the caller's transaction. Calls run one at a time (SerialQueue): one connection, one transaction at a time.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { StoreError } from '../errors.ts';
-import { SerialQueue } from '../internal/serial-queue.ts';
+import { LayoutCache } from '../internal/layout-cache.ts';
+import { StoreCalls } from '../internal/store-calls.ts';
+import { checkLiveId, streamBatches } from '../internal/stream-batches.ts';
 import type { InProgressResult, ReconcileResult, RunFinish, RunInit, Store, StoreTx } from '../store.ts';
 import type { Layout, StoreColumn, StoreRecord, SurveyInfo } from '../types.ts';
 import { connect } from './connect.ts';
@@ -35,9 +36,6 @@ export interface PostgresStoreOptions {
   schema?: string;
 }
 
-/** Streamed inputs are applied in batches of this many items. */
-const STREAM_BATCH = 5000;
-
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   /** The URL with its password masked. */
@@ -46,9 +44,8 @@ export class PostgresStore implements Store {
   readonly schema: string;
   #db: pg.Client | null;
   #lost: string | null = null;
-  readonly #queue = new SerialQueue();
-  readonly #inTransaction = new AsyncLocalStorage<boolean>();
-  readonly #layouts = new Map<string, LayoutState>();
+  readonly #calls = new StoreCalls();
+  readonly #layouts = new LayoutCache<LayoutState>();
   readonly #clock: () => Date;
   #tempSeq = 0;
 
@@ -123,7 +120,7 @@ export class PostgresStore implements Store {
       await db.query('BEGIN');
       const tx = new PostgresTx(this.#txOps(db));
       try {
-        const result = await this.#inTransaction.run(true, () => fn(tx));
+        const result = await this.#calls.inTransaction(() => fn(tx));
         await tx.end();
         await db.query('COMMIT');
         return result;
@@ -146,20 +143,11 @@ export class PostgresStore implements Store {
     const name = `qsync_live_${++this.#tempSeq}`;
     await this.#read((db) => createLiveIds(db, name));
     try {
-      let batch: string[] = [];
-      const flush = async () => {
-        const ids = batch;
-        batch = [];
-        await this.#read((db) => addLiveIds(db, name, ids));
-      };
-      for await (const id of liveIds) {
-        if (typeof id !== 'string' || id.length === 0) {
-          throw new StoreError('invalid-input', `reconcile ${surveyId}: a live response id is empty or not text`);
-        }
-        batch.push(id);
-        if (batch.length >= STREAM_BATCH) await flush();
-      }
-      await flush();
+      await streamBatches(
+        liveIds,
+        (ids) => this.#read((db) => addLiveIds(db, name, ids)),
+        (id) => checkLiveId(surveyId, id),
+      );
       return await this.#write(async (db) => {
         const layout = await this.#layoutOf(db, surveyId);
         return applyReconcile(db, surveyId, layout?.tableName ?? null, name, this.#now());
@@ -177,17 +165,7 @@ export class PostgresStore implements Store {
     const name = `qsync_in_progress_${++this.#tempSeq}`;
     await this.#read((db) => createInProgressStage(db, name, false));
     try {
-      let batch: StoreRecord[] = [];
-      const flush = async () => {
-        const chunk = batch;
-        batch = [];
-        await this.#read((db) => stageInProgress(db, name, surveyId, chunk));
-      };
-      for await (const record of records) {
-        batch.push(record);
-        if (batch.length >= STREAM_BATCH) await flush();
-      }
-      await flush();
+      await streamBatches(records, (chunk) => this.#read((db) => stageInProgress(db, name, surveyId, chunk)));
       return await this.#write((db) => applyInProgressStage(db, surveyId, name, this.#now()));
     } finally {
       await this.#dropTemp(name);
@@ -234,8 +212,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.#inTransaction.getStore()) throw new StoreError('misuse', 'close() called inside a transaction');
-    await this.#queue.drain();
+    await this.#calls.drain();
     const db = this.#db;
     this.#db = null;
     await db?.end().catch(() => undefined);
@@ -253,17 +230,11 @@ export class PostgresStore implements Store {
   }
 
   async #ensureLayout(db: pg.ClientBase, surveyId: string, columns: readonly StoreColumn[]): Promise<Layout> {
-    const state = await ensureLayout(db, surveyId, columns, this.#now());
-    this.#layouts.set(surveyId, state);
-    return snapshot(state);
+    return this.#layouts.remember(surveyId, await ensureLayout(db, surveyId, columns, this.#now()));
   }
 
   async #layoutOf(db: pg.ClientBase, surveyId: string): Promise<LayoutState | null> {
-    const cached = this.#layouts.get(surveyId);
-    if (cached) return cached;
-    const state = await loadLayout(db, surveyId);
-    if (state) this.#layouts.set(surveyId, state);
-    return state;
+    return this.#layouts.get(surveyId) ?? this.#layouts.keep(surveyId, await loadLayout(db, surveyId));
   }
 
   /** Runs `fn` on its own (statements autocommit, or it manages its own transaction). Misuse rejects. */
@@ -293,7 +264,7 @@ export class PostgresStore implements Store {
   /** Runs `task` in turn; a dropped connection becomes one `StoreError` naming the server (and the store unusable). */
   async #run<T>(task: () => Promise<T>): Promise<T> {
     try {
-      return await this.#queue.run(task);
+      return await this.#calls.run(task);
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       const message = err instanceof Error ? err.message : String(err);
@@ -309,13 +280,11 @@ export class PostgresStore implements Store {
   }
 
   async #dropTemp(name: string): Promise<void> {
-    if (this.#db && !this.#lost) await this.#queue.run(() => (this.#db ? dropTemp(this.#db, name) : undefined));
+    if (this.#db && !this.#lost) await this.#calls.run(() => (this.#db ? dropTemp(this.#db, name) : undefined));
   }
 
   #guard(): void {
-    if (this.#inTransaction.getStore()) {
-      throw new StoreError('misuse', 'store method called inside store.transaction(); use the tx argument');
-    }
+    this.#calls.refuseInTransaction();
     this.#open();
   }
 

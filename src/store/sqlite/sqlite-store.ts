@@ -3,10 +3,11 @@
  * better-sqlite3 is synchronous; the async surface exists for the PostgreSQL twin. Calls run one at a time
  * (SerialQueue) so that an open async transaction never interleaves with another caller's statements.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.ts';
-import { SerialQueue } from '../internal/serial-queue.ts';
+import { LayoutCache } from '../internal/layout-cache.ts';
+import { StoreCalls } from '../internal/store-calls.ts';
+import { checkLiveId, streamBatches } from '../internal/stream-batches.ts';
 import type {
   InProgressResult,
   ReconcileResult,
@@ -43,17 +44,13 @@ export interface SqliteStoreOptions {
   clock?: () => Date;
 }
 
-/** Streamed inputs are applied in batches of this many items. */
-const STREAM_BATCH = 5000;
-
 /** The SQLite `Store`. Open with `SqliteStore.open(path)` or `openStore(path)`. */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly target: string;
   #db: Database.Database | null;
-  readonly #queue = new SerialQueue();
-  readonly #inTransaction = new AsyncLocalStorage<boolean>();
-  readonly #layouts = new Map<string, LayoutState>();
+  readonly #calls = new StoreCalls();
+  readonly #layouts = new LayoutCache<LayoutState>();
   readonly #clock: () => Date;
   #statements: WriteStatements | null = null;
   #tempSeq = 0;
@@ -108,11 +105,11 @@ export class SqliteStore implements Store {
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     this.#guard();
-    return this.#queue.run(async () => {
+    return this.#calls.run(async () => {
       const db = this.#begin();
       const tx = new SqliteTx(this.#txOps(db));
       try {
-        const result = await this.#inTransaction.run(true, () => fn(tx));
+        const result = await this.#calls.inTransaction(() => fn(tx));
         tx.end();
         db.exec('COMMIT');
         return result;
@@ -135,20 +132,11 @@ export class SqliteStore implements Store {
     const name = `qsync_live_${++this.#tempSeq}`;
     await this.#read((db) => createLiveIds(db, name));
     try {
-      let batch: string[] = [];
-      const flush = async () => {
-        const ids = batch;
-        batch = [];
-        await this.#read((db) => addLiveIds(db, name, ids));
-      };
-      for await (const id of liveIds) {
-        if (typeof id !== 'string' || id.length === 0) {
-          throw new StoreError('invalid-input', `reconcile ${surveyId}: a live response id is empty or not text`);
-        }
-        batch.push(id);
-        if (batch.length >= STREAM_BATCH) await flush();
-      }
-      await flush();
+      await streamBatches(
+        liveIds,
+        (ids) => this.#read((db) => addLiveIds(db, name, ids)),
+        (id) => checkLiveId(surveyId, id),
+      );
       return await this.#write((db) => {
         const layout = this.#layoutOf(db, surveyId);
         return applyReconcile(db, surveyId, layout?.tableName ?? null, name, this.#now());
@@ -166,18 +154,10 @@ export class SqliteStore implements Store {
     const name = `qsync_in_progress_${++this.#tempSeq}`;
     const stage = await this.#read((db) => createInProgressStage(db, name));
     try {
-      let batch: StoreRecord[] = [];
-      const flush = async () => {
-        const chunk = batch;
-        batch = [];
+      await streamBatches(records, (chunk) => {
         const now = this.#now();
-        await this.#read((db) => db.transaction(() => writeInProgress(db, stage, surveyId, chunk, now))());
-      };
-      for await (const record of records) {
-        batch.push(record);
-        if (batch.length >= STREAM_BATCH) await flush();
-      }
-      await flush();
+        return this.#read((db) => db.transaction(() => writeInProgress(db, stage, surveyId, chunk, now))());
+      });
       return await this.#write((db) => applyInProgressStage(db, surveyId, stage));
     } finally {
       await this.#dropTemp(name);
@@ -224,8 +204,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.#inTransaction.getStore()) throw new StoreError('misuse', 'close() called inside a transaction');
-    await this.#queue.drain();
+    await this.#calls.drain();
     this.#db?.close();
     this.#db = null;
   }
@@ -262,29 +241,23 @@ export class SqliteStore implements Store {
   }
 
   #ensureLayout(db: Database.Database, surveyId: string, columns: readonly StoreColumn[]): Layout {
-    const state = ensureLayout(db, surveyId, columns, this.#now());
-    this.#layouts.set(surveyId, state);
-    return snapshot(state);
+    return this.#layouts.remember(surveyId, ensureLayout(db, surveyId, columns, this.#now()));
   }
 
   #layoutOf(db: Database.Database, surveyId: string): LayoutState | null {
-    const cached = this.#layouts.get(surveyId);
-    if (cached) return cached;
-    const state = loadLayout(db, surveyId);
-    if (state) this.#layouts.set(surveyId, state);
-    return state;
+    return this.#layouts.get(surveyId) ?? this.#layouts.keep(surveyId, loadLayout(db, surveyId));
   }
 
   /** Runs `fn` on its own (statements autocommit, or it manages its own transaction). */
   async #read<T>(fn: (db: Database.Database) => T): Promise<T> {
     this.#guard();
-    return this.#queue.run(() => fn(this.#fresh()));
+    return this.#calls.run(() => fn(this.#fresh()));
   }
 
   /** Runs `fn` in one `BEGIN IMMEDIATE` transaction. */
   async #write<T>(fn: (db: Database.Database) => T): Promise<T> {
     this.#guard();
-    return this.#queue.run(() => {
+    return this.#calls.run(() => {
       const db = this.#begin();
       try {
         const result = fn(db);
@@ -333,13 +306,11 @@ export class SqliteStore implements Store {
   }
 
   async #dropTemp(name: string): Promise<void> {
-    if (this.#db) await this.#queue.run(() => this.#db && dropTemp(this.#db, name));
+    if (this.#db) await this.#calls.run(() => this.#db && dropTemp(this.#db, name));
   }
 
   #guard(): void {
-    if (this.#inTransaction.getStore()) {
-      throw new StoreError('misuse', 'store method called inside store.transaction(); use the tx argument');
-    }
+    this.#calls.refuseInTransaction();
     this.#open();
   }
 
