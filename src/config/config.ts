@@ -1,20 +1,9 @@
 /**
  * The typed, defaulted config the CLI works from, and the error listing every problem of a config file at once.
  */
+import type { SurveyExportOptions } from './export-options.ts';
 
-/** Export options a survey can set (FACTS.md §5.1); see `qsync init` for what each does. */
-export interface SurveyExportOptions {
-  useLabels?: boolean;
-  questionIds?: string[];
-  embeddedDataIds?: string[];
-  timeZone?: string;
-  filterId?: string;
-  seenUnansweredRecode?: number;
-  multiselectSeenUnansweredRecode?: number;
-  includeDisplayOrder?: boolean;
-  breakoutSets?: boolean;
-  newlineReplacement?: string;
-}
+export type { SurveyExportOptions } from './export-options.ts';
 
 /** One survey to sync, with its options resolved against `defaults` and `tables`. */
 export interface SurveyConfig {

@@ -2,28 +2,9 @@
  * Inputs and outputs of the sync engine: what to sync, how, and what each survey's run did.
  */
 import type { Logger, Survey } from '../client/index.ts';
+import type { SurveyExportOptions } from '../config/export-options.ts';
 
-/** Export options a survey may set (FACTS.md §5.1). The engine adds what incremental sync needs. */
-export interface SurveyExportOptions {
-  /** Choice text instead of recode values. */
-  useLabels?: boolean;
-  /** Only these questions (`QID…`). */
-  questionIds?: string[];
-  /** Only these embedded-data fields. */
-  embeddedDataIds?: string[];
-  /** IANA zone of the exported dates; stored dates are UTC either way. */
-  timeZone?: string;
-  /**
-   * A saved filter. Qualtrics refuses continuation and last-modified sorting with a filter, so such a survey is
-   * exported whole on every run (and reconciled against the filtered ids).
-   */
-  filterId?: string;
-  seenUnansweredRecode?: number;
-  multiselectSeenUnansweredRecode?: number;
-  includeDisplayOrder?: boolean;
-  breakoutSets?: boolean;
-  newlineReplacement?: string;
-}
+export type { SurveyExportOptions } from '../config/export-options.ts';
 
 /** One survey to sync. */
 export interface SurveyTarget {
