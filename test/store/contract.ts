@@ -8,6 +8,7 @@ import { afterEach, describe } from 'vitest';
 import type { Store, StoreErrorCode } from '../../src/store/index.ts';
 import { lifecycleContract } from './contract-lifecycle.ts';
 import { schemaContract } from './contract-schema.ts';
+import { inheritedKeysContract } from './contract-inherited-keys.ts';
 import { writesContract } from './contract-writes.ts';
 
 /** A store on a database of its own, with raw access for assertions. */
@@ -81,6 +82,7 @@ export function describeStoreContract(
     };
     schemaContract(ctx);
     writesContract(ctx);
+    inheritedKeysContract(ctx);
     lifecycleContract(ctx);
   });
 }

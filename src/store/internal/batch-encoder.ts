@@ -42,6 +42,9 @@ export function encodeBatch(
 ): EncodedBatch {
   const n = columns.length;
   const keys = columns.map((c) => c.key);
+  // Keys every object inherits (`constructor`, `toString`, `__proto__`…) would read the inherited member for a
+  // record without them; only those columns pay for an own-property check.
+  const inherited = keys.map((k) => k in Object.prototype);
   const types = columns.map((c) => c.sqlType);
   const observed = new Map<number, SqlType>();
   const out: EncodedRecord[] = new Array(records.length);
@@ -51,7 +54,8 @@ export function encodeBatch(
     const cells: StoreValue[] = new Array(n);
     let seen = 0;
     for (let i = 0; i < n; i++) {
-      const v = values[keys[i]!];
+      const key = keys[i]!;
+      const v: StoreValue | undefined = inherited[i] && !Object.hasOwn(values, key) ? undefined : values[key];
       if (v === undefined) {
         cells[i] = null;
         continue;

@@ -86,6 +86,17 @@ export function decodeCell(type: SqlType | null, raw: unknown): StoreValue {
   return raw as StoreValue;
 }
 
+/**
+ * `values[key]` when `values` has `key` as its own property, else undefined: a key every object inherits
+ * (`constructor`, `toString`, `__proto__`) must not read the inherited member. For paths off the hot loop.
+ */
+export function ownValue(
+  values: Readonly<Record<string, StoreValue>> | null | undefined,
+  key: string,
+): StoreValue | undefined {
+  return values && Object.hasOwn(values, key) ? values[key] : undefined;
+}
+
 /** A value as text for the long-form `answers.value` column (JSON text for arrays and objects). */
 export function cellText(value: StoreValue | undefined): string | null {
   if (value === null || value === undefined) return null;

@@ -8,7 +8,7 @@
 import type pg from 'pg';
 import { StoreError } from '../errors.ts';
 import { quoteIdent } from '../internal/names.ts';
-import { checkResponseId, META_COLUMNS } from '../internal/row-codec.ts';
+import { checkResponseId, META_COLUMNS, ownValue } from '../internal/row-codec.ts';
 import { declaredType } from '../plan-widening.ts';
 import { typeOfValue, widen } from '../sql-types.ts';
 import type { UpsertResult } from '../store.ts';
@@ -120,7 +120,7 @@ function nulError(state: LayoutState, rec: StoreRecord): StoreError {
   };
   let where = 'metadata';
   if (!holdsNul(() => copyEscape(rec.responseId)) && !holdsNul(() => copyMeta(rec.meta ?? {}))) {
-    const col = typedColumns(state).find((c) => holdsNul(() => copyCell(c.sqlType, rec.values[c.key])));
+    const col = typedColumns(state).find((c) => holdsNul(() => copyCell(c.sqlType, ownValue(rec.values, c.key))));
     if (col) where = `column ${col.sqlName}`;
   }
   return new StoreError(
@@ -146,8 +146,10 @@ function observeTypes(state: LayoutState, records: readonly StoreRecord[]): Map<
   for (const col of state.columns) {
     if (col.sqlType === 'text') continue;
     let type: SqlType | null = col.sqlType;
+    // A key every object inherits (`constructor`…) is read only from records that have it as their own.
+    const inherited = col.key in Object.prototype;
     for (const rec of records) {
-      const v: StoreValue | undefined = rec.values[col.key];
+      const v: StoreValue | undefined = inherited && !Object.hasOwn(rec.values, col.key) ? undefined : rec.values[col.key];
       if (v === null || v === undefined) continue;
       type = widen(type, typeOfValue(v));
       if (type === 'text') break;

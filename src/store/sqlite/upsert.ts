@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { encodeBatch } from '../internal/batch-encoder.ts';
 import { quoteIdent } from '../internal/names.ts';
-import { cellText, checkResponseId, encodeCell, encodeMeta, META_COLUMNS, rowHash } from '../internal/row-codec.ts';
+import { cellText, checkResponseId, encodeCell, encodeMeta, META_COLUMNS, ownValue, rowHash } from '../internal/row-codec.ts';
 import type { UpsertResult } from '../store.ts';
 import type { SqlType, StoreRecord, StoreValue } from '../types.ts';
 import { applyTypes, type LayoutState, type WideStatements } from './layouts.ts';
@@ -202,7 +202,7 @@ function writeAnswers(
   state.columns.forEach((col, i) => {
     const value = col.isMetadata ? null : cellText(cells[i]);
     if (value === null) return;
-    const label = cellText(record.labels?.[col.key]);
+    const label = cellText(ownValue(record.labels, col.key));
     st.insertAnswer.run(state.surveyId, record.responseId, col.key, col.importId ?? null, value, label);
   });
 }
