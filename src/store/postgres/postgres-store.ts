@@ -1,7 +1,7 @@
 /**
  * `Store` on PostgreSQL through one `pg` connection, in schema `qsync` (or the URL's `?schema=`). Same tables,
  * keys and semantics as the SQLite store; bulk writes go through COPY into a staging table and set-based merges
- * in the caller's transaction. Calls run one at a time (SerialQueue): one connection, one transaction at a time.
+ * in the caller's transaction. Calls run one at a time (StoreCalls): one connection, one transaction at a time.
  */
 import type pg from 'pg';
 import { StoreError } from '../errors.ts';

@@ -1,7 +1,7 @@
 /**
  * `Store` on a SQLite file through better-sqlite3 (WAL, `synchronous=NORMAL`, busy timeout, foreign keys).
  * better-sqlite3 is synchronous; the async surface exists for the PostgreSQL twin. Calls run one at a time
- * (SerialQueue) so that an open async transaction never interleaves with another caller's statements.
+ * (StoreCalls) so that an open async transaction never interleaves with another caller's statements.
  */
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.ts';
