@@ -15,88 +15,42 @@
  *   node --import tsx bench/store-postgres.ts store 100000
  *   node --import tsx bench/store-postgres.ts compare 100000 3
  */
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMeta, rowHash } from '../src/store/internal/row-codec.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
-import type { Layout, SqlType, StoreColumn, StoreRecord, StoreValue } from '../src/store/types.ts';
+import type { Layout, SqlType, StoreRecord } from '../src/store/types.ts';
 import { type PostgresServer, startPostgres } from '../test/support/postgres.ts';
+import { runSampled, writeLines } from './native-baseline.ts';
+import {
+  BENCH_SURVEY,
+  benchResult,
+  type ColumnKind,
+  cell,
+  columnKeys,
+  kindOf,
+  sequentialResponseId,
+  syntheticColumns,
+  syntheticRecord,
+  type WriteBenchResult,
+  writeSynthetic,
+} from './synthetic-responses.ts';
 
 /** What one benchmark run measured. */
-export interface PostgresBenchResult {
-  /** Time spent writing (ms): store calls only for the store; the `psql` process for the baselines. */
-  ms: number;
-  rowsPerSec: number;
-  /** Peak resident set size of the client process (MB): this Node process for the store, `psql` for `\copy`. */
-  peakRssMb: number;
-  /** Store only: wall time including generating the synthetic records (ms). */
-  wallMs?: number;
-}
+export type PostgresBenchResult = WriteBenchResult;
 
 /** Records per transaction, as the sync engine would commit them. */
 const BATCH = 5000;
-const SURVEY = 'SV_benchmark0001';
 
-type Kind = 'date' | 'integer' | 'boolean' | 'real' | 'text';
-
-const SQL_TYPE: Record<Kind, SqlType> = { date: 'timestamp', integer: 'integer', boolean: 'boolean', real: 'real', text: 'text' };
-const PG_TYPE: Record<Kind, string> = {
+const SQL_TYPE: Record<ColumnKind, SqlType> = { date: 'timestamp', integer: 'integer', boolean: 'boolean', real: 'real', text: 'text' };
+const PG_TYPE: Record<ColumnKind, string> = {
   date: 'timestamptz',
   integer: 'bigint',
   boolean: 'boolean',
   real: 'double precision',
   text: 'text',
 };
-
-/** Column `c` (1-based, after the response id): its kind decides the synthetic value (as bench/store-write.ts). */
-function kindOf(c: number): Kind {
-  if (c === 1) return 'date';
-  if (c === 3) return 'boolean';
-  if (c % 5 === 0) return 'text';
-  if (c % 7 === 0) return 'real';
-  return 'integer';
-}
-
-function cell(r: number, c: number): StoreValue {
-  switch (kindOf(c)) {
-    case 'date':
-      return new Date(Date.UTC(2024, 0, 1) + r * 1000).toISOString();
-    case 'boolean':
-      return r % 3 !== 0;
-    case 'text':
-      // Joined, not a template literal: a flat string, as the export parsers produce (a template makes a rope
-      // that the first reader must flatten).
-      return ['answer ', r, ' to question ', c, ', with some words'].join('');
-    case 'real':
-      return ((r * c) % 1000) / 10;
-    default:
-      return ((r * c) % 7) + 1;
-  }
-}
-
-function responseId(r: number): string {
-  return `R_${r.toString(36).padStart(15, '0')}`;
-}
-
-function record(r: number, cols: number): StoreRecord {
-  const values: Record<string, StoreValue> = {};
-  for (let c = 1; c < cols; c++) values[`QID${c}`] = cell(r, c);
-  return {
-    responseId: responseId(r),
-    values,
-    meta: { startDate: values.QID1 as string, recordedDate: values.QID1 as string, progress: 100, finished: true },
-  };
-}
-
-function storeColumns(cols: number, typed: boolean): StoreColumn[] {
-  return Array.from({ length: cols - 1 }, (_, i) => ({
-    key: `QID${i + 1}`,
-    exportTag: `Q${i + 1}`,
-    ...(typed ? { sqlType: SQL_TYPE[kindOf(i + 1)] } : {}),
-  }));
-}
 
 /** Runs `fn` against `server`, or against a fresh harness server stopped afterwards. */
 async function withServer<T>(server: PostgresServer | undefined, fn: (s: PostgresServer) => Promise<T>): Promise<T> {
@@ -116,27 +70,11 @@ export function benchPostgresWrite(rows: number, cols = 50, server?: PostgresSer
   return withServer(server, async (s) => {
     const store = await PostgresStore.open(await s.createDatabase('bench_store'));
     try {
-      await store.saveSurvey({ id: SURVEY, name: 'Benchmark survey' });
-      const layout = await store.ensureLayout(SURVEY, storeColumns(cols, false));
-      let peak = process.memoryUsage.rss();
-      let storeMs = 0;
-      const wall0 = performance.now();
-      for (let start = 0; start < rows; start += BATCH) {
-        const batch: StoreRecord[] = [];
-        for (let r = start; r < Math.min(rows, start + BATCH); r++) batch.push(record(r, cols));
-        const t0 = performance.now();
-        await store.transaction(async (tx) => {
-          await tx.upsertResponses(SURVEY, layout, batch);
-          await tx.setSyncState(SURVEY, { highWaterMark: String(batch.at(-1)?.meta.startDate) });
-        });
-        storeMs += performance.now() - t0;
-        peak = Math.max(peak, process.memoryUsage.rss());
-      }
-      const wallMs = performance.now() - wall0;
-      const stored = await store.countResponses(SURVEY);
+      const timing = await writeSynthetic(store, { rows, cols, batch: BATCH, responseId: sequentialResponseId });
+      const stored = await store.countResponses(BENCH_SURVEY);
       if (stored !== rows) throw new Error(`benchPostgresWrite: ${stored} responses stored, expected ${rows}`);
-      peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
-      return { ms: Math.round(storeMs), rowsPerSec: Math.round((rows / storeMs) * 1000), peakRssMb: mb(peak), wallMs: Math.round(wallMs) };
+      const peak = Math.max(timing.peakRss, process.resourceUsage().maxRSS * 1024);
+      return { ...benchResult(rows, timing.storeMs, peak), wallMs: Math.round(timing.wallMs) };
     } finally {
       await store.close();
     }
@@ -150,7 +88,7 @@ export function benchPostgresWrite(rows: number, cols = 50, server?: PostgresSer
 export function benchPsqlCopy(rows: number, cols = 50, server?: PostgresServer): Promise<PostgresBenchResult> {
   return withPsql(server, rows, 'bench_copy', async (url, dir) => {
     const csv = join(dir, 'responses.csv');
-    await writeCsv(csv, rows, (r) => [responseId(r), ...cells(r, cols)]);
+    await writeCsv(csv, rows, (r) => [sequentialResponseId(r), ...cells(r, cols)]);
     const defs = ['response_id text PRIMARY KEY'];
     for (let c = 1; c < cols; c++) defs.push(`q${c} ${PG_TYPE[kindOf(c)]}`);
     await runPsql([url, '-c', `CREATE TABLE responses (${defs.join(', ')})`]);
@@ -166,8 +104,9 @@ export function benchPsqlStoreTables(rows: number, cols = 50, server?: PostgresS
   return withPsql(server, rows, 'bench_tables', async (url, dir) => {
     const { responses, wide } = await storeTables(url, cols);
     const [main, extra] = [join(dir, 'responses.csv'), join(dir, 'wide.csv')];
-    await writeCsv(main, rows, (r) => [SURVEY, responseId(r), ...responseCells(record(r, cols))]);
-    await writeCsv(extra, rows, (r) => [responseId(r), SYNCED_AT, ...cells(r, cols)]);
+    const keys = columnKeys(cols);
+    await writeCsv(main, rows, (r) => [BENCH_SURVEY, sequentialResponseId(r), ...responseCells(syntheticRecord(r, keys, sequentialResponseId))]);
+    await writeCsv(extra, rows, (r) => [sequentialResponseId(r), SYNCED_AT, ...cells(r, cols)]);
     return {
       script: [
         `\\copy qsync.responses (${responses.join(', ')}) FROM '${main}' WITH (FORMAT csv)`,
@@ -186,14 +125,19 @@ export function benchPsqlStaged(rows: number, cols = 50, server?: PostgresServer
   return withPsql(server, rows, 'bench_staged', async (url, dir) => {
     const { wide } = await storeTables(url, cols);
     const csv = join(dir, 'stage.csv');
-    await writeCsv(csv, rows, (r) => [responseId(r), ...responseCells(record(r, cols)), ...cells(r, cols)]);
+    const keys = columnKeys(cols);
+    await writeCsv(csv, rows, (r) => [
+      sequentialResponseId(r),
+      ...responseCells(syntheticRecord(r, keys, sequentialResponseId)),
+      ...cells(r, cols),
+    ]);
     const w = Array.from({ length: cols - 1 }, (_, i) => `w${i + 1}`);
     const stageDefs = w.map((name, i) => `${name} ${PG_TYPE[kindOf(i + 1)]}`);
     return {
       script: [
         `CREATE TEMP TABLE stage (response_id text, ${RESPONSE_DATA.map((c) => `${c} ${RESPONSE_TYPES[c]}`).join(', ')}, ${stageDefs.join(', ')}) ON COMMIT DROP`,
         `\\copy stage FROM '${csv}' WITH (FORMAT csv)`,
-        `INSERT INTO qsync.responses (survey_id, response_id, ${RESPONSE_DATA.join(', ')}) SELECT '${SURVEY}', response_id, ${RESPONSE_DATA.join(', ')} FROM stage`,
+        `INSERT INTO qsync.responses (survey_id, response_id, ${RESPONSE_DATA.join(', ')}) SELECT '${BENCH_SURVEY}', response_id, ${RESPONSE_DATA.join(', ')} FROM stage`,
         `INSERT INTO qsync.${wide.table} (${wide.columns.join(', ')}) SELECT response_id, '${SYNCED_AT}', ${w.join(', ')} FROM stage`,
       ],
       count: 'SELECT count(*) AS n FROM qsync.responses',
@@ -230,8 +174,8 @@ async function storeTables(url: string, cols: number) {
   const store = await PostgresStore.open(url);
   let layout: Layout;
   try {
-    await store.saveSurvey({ id: SURVEY, name: 'Benchmark survey' });
-    layout = await store.ensureLayout(SURVEY, storeColumns(cols, true));
+    await store.saveSurvey({ id: BENCH_SURVEY, name: 'Benchmark survey' });
+    layout = await store.ensureLayout(BENCH_SURVEY, syntheticColumns(cols, SQL_TYPE));
   } finally {
     await store.close();
   }
@@ -262,7 +206,7 @@ function withPsql(
       const ms = performance.now() - t0;
       const [{ n } = { n: 0 }] = await s.sql<{ n: string }>(count, [], url.split('/').at(-1));
       if (Number(n) !== rows) throw new Error(`${prefix}: ${n} rows loaded, expected ${rows}`);
-      return { ms: Math.round(ms), rowsPerSec: Math.round((rows / ms) * 1000), peakRssMb: Math.round(peakKb / 102.4) / 10 };
+      return benchResult(rows, ms, peakKb * 1024);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -270,54 +214,17 @@ function withPsql(
 }
 
 /** Writes `rows` CSV lines, quoting every field that needs it. */
-async function writeCsv(path: string, rows: number, fields: (r: number) => string[]): Promise<void> {
-  const out = createWriteStream(path);
-  let chunk = '';
-  for (let r = 0; r < rows; r++) {
-    chunk += `${fields(r)
+function writeCsv(path: string, rows: number, fields: (r: number) => string[]): Promise<void> {
+  return writeLines(path, rows, (r) =>
+    fields(r)
       .map((f) => (/[",\n\r]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f))
-      .join(',')}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-      chunk = '';
-    }
-  }
-  out.write(chunk);
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      .join(','),
+  );
 }
 
-/** Runs `psql` (stopping at the first error); resolves with its peak RSS in kB (VmHWM sampled from /proc). */
-function runPsql(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    let peakKb = 0;
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const sample = () => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // The process has exited between samples; the last sample stands.
-      }
-    };
-    const timer = setInterval(sample, 10);
-    child.on('error', (err) => {
-      clearInterval(timer);
-      reject(new Error(`cannot run psql (apt-get install postgresql-client-15): ${err.message}`));
-    });
-    child.on('close', (code) => {
-      clearInterval(timer);
-      if (code === 0) resolve(peakKb);
-      else reject(new Error(`psql exited with ${code}: ${stderr.trim().split('\n')[0]}`));
-    });
-  });
-}
-
-function mb(bytes: number): number {
-  return Math.round(bytes / 1024 / 102.4) / 10;
+/** Runs `psql` (stopping at the first error); resolves with its peak RSS in kB. */
+export function runPsql(args: string[]): Promise<number> {
+  return runSampled('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...args], 'apt-get install postgresql-client-15');
 }
 
 const CASES = { store: benchPostgresWrite, copy: benchPsqlCopy, tables: benchPsqlStoreTables, staged: benchPsqlStaged };

@@ -8,109 +8,32 @@
  *   node --import tsx bench/store-write.ts import 100000 [cols]
  * or both cases at 100,000 and 1,000,000 rows: node --import tsx bench/store-run.ts
  */
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../src/store/index.ts';
-import type { StoreColumn, StoreRecord, StoreValue } from '../src/store/index.ts';
+import { runSampled, writeLines } from './native-baseline.ts';
+import { benchResult, cell, kindOf, scatteredResponseId, type WriteBenchResult, writeSynthetic } from './synthetic-responses.ts';
 
 /** What one benchmark run measured. */
-export interface StoreBenchResult {
-  /** Time spent writing (ms): store calls only for the store; the `sqlite3` process for the baseline. */
-  ms: number;
-  rowsPerSec: number;
-  /** Peak resident set size of the writing process (MB). */
-  peakRssMb: number;
-  /** Store only: wall time including generating the synthetic records (ms). */
-  wallMs?: number;
-}
+export type StoreBenchResult = WriteBenchResult;
 
-/** Records per transaction by default: the sync engine's default `batchSize`. */
+/** Records per transaction by default. */
 export const DEFAULT_BATCH = 5000;
-const SURVEY = 'SV_benchmark0001';
-
-/** Column `c` (1-based, after the response id): its kind decides the synthetic value. */
-function kindOf(c: number): 'date' | 'integer' | 'boolean' | 'real' | 'text' {
-  if (c === 1) return 'date';
-  if (c === 3) return 'boolean';
-  if (c % 5 === 0) return 'text';
-  if (c % 7 === 0) return 'real';
-  return 'integer';
-}
-
-function cell(r: number, c: number): StoreValue {
-  switch (kindOf(c)) {
-    case 'date':
-      return new Date(Date.UTC(2024, 0, 1) + r * 1000).toISOString();
-    case 'boolean':
-      return r % 3 !== 0;
-    case 'text':
-      return `answer ${r} to question ${c}, with some words`;
-    case 'real':
-      return ((r * c) % 1000) / 10;
-    default:
-      return ((r * c) % 7) + 1;
-  }
-}
-
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** `R_` + 15 letters and digits, scattered like real response ids (so index inserts land at random places). */
-function responseId(r: number): string {
-  let id = 'R_';
-  let x = (r + 1) * 2654435761;
-  for (let i = 0; i < 15; i++) {
-    x = (Math.imul(x ^ (x >>> 15), 2246822519) + i + r) >>> 0;
-    id += ALNUM[x % 62];
-  }
-  return id;
-}
-
-function columns(cols: number): StoreColumn[] {
-  return Array.from({ length: cols - 1 }, (_, i) => ({ key: `QID${i + 1}`, exportTag: `Q${i + 1}` }));
-}
-
-function record(r: number, cols: number, keys: readonly string[]): StoreRecord {
-  const values: Record<string, StoreValue> = {};
-  for (let c = 1; c < cols; c++) values[keys[c - 1]!] = cell(r, c);
-  return {
-    responseId: responseId(r),
-    values,
-    meta: { startDate: values.QID1 as string, recordedDate: values.QID1 as string, progress: 100, finished: true },
-  };
-}
 
 /**
  * Writes `rows` synthetic responses of `cols` columns (response id included) through a fresh SQLite store, `batch`
- * records per transaction (default 5000, the sync engine's default), each transaction also advancing the cursor.
+ * records per transaction (default 5000), each transaction also advancing the cursor.
  * `ms` counts the store calls only; generating the records is in `wallMs`.
  */
 export async function benchStoreWrite(rows: number, cols = 50, batch = DEFAULT_BATCH): Promise<StoreBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'qsync-bench-store-'));
   try {
     const store = await openStore(join(dir, 'qsync.db'));
-    await store.saveSurvey({ id: SURVEY, name: 'Benchmark survey' });
-    const layout = await store.ensureLayout(SURVEY, columns(cols));
-    const keys = layout.columns.map((c) => c.key);
-    let peak = process.memoryUsage.rss();
-    let storeMs = 0;
-    const wall0 = performance.now();
-    for (let start = 0; start < rows; start += batch) {
-      const records: StoreRecord[] = [];
-      for (let r = start; r < Math.min(rows, start + batch); r++) records.push(record(r, cols, keys));
-      const t0 = performance.now();
-      await store.transaction(async (tx) => {
-        await tx.upsertResponses(SURVEY, layout, records);
-        await tx.setSyncState(SURVEY, { highWaterMark: String(records.at(-1)?.meta.startDate) });
-      });
-      storeMs += performance.now() - t0;
-      peak = Math.max(peak, process.memoryUsage.rss());
-    }
-    const wallMs = performance.now() - wall0;
+    const timing = await writeSynthetic(store, { rows, cols, batch, responseId: scatteredResponseId });
     await store.close();
-    peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
-    return { ms: Math.round(storeMs), rowsPerSec: Math.round((rows / storeMs) * 1000), peakRssMb: mb(peak), wallMs: Math.round(wallMs) };
+    const peak = Math.max(timing.peakRss, process.resourceUsage().maxRSS * 1024);
+    return { ...benchResult(rows, timing.storeMs, peak), wallMs: Math.round(timing.wallMs) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -132,66 +55,33 @@ export async function benchSqliteImport(rows: number, cols = 50): Promise<StoreB
     await runSqlite([db, `PRAGMA journal_mode = WAL; CREATE TABLE responses (${defs.join(', ')});`]);
     const t0 = performance.now();
     const peakKb = await runSqlite([db, `.import --csv --skip 1 ${csv} responses`]);
-    const ms = performance.now() - t0;
-    return { ms: Math.round(ms), rowsPerSec: Math.round((rows / ms) * 1000), peakRssMb: Math.round(peakKb / 102.4) / 10 };
+    return benchResult(rows, performance.now() - t0, peakKb * 1024);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function writeCsv(path: string, rows: number, cols: number): Promise<void> {
-  const out = createWriteStream(path);
+/** The same responses as CSV with a header: booleans as 1/0, every text value quoted. */
+function writeCsv(path: string, rows: number, cols: number): Promise<void> {
   const header = ['response_id', ...Array.from({ length: cols - 1 }, (_, i) => `q${i + 1}`)];
-  out.write(`${header.join(',')}\n`);
-  let chunk = '';
-  for (let r = 0; r < rows; r++) {
-    const line = [responseId(r)];
-    for (let c = 1; c < cols; c++) {
-      const v = cell(r, c);
-      line.push(typeof v === 'boolean' ? (v ? '1' : '0') : typeof v === 'string' ? `"${v.replaceAll('"', '""')}"` : String(v));
-    }
-    chunk += `${line.join(',')}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-      chunk = '';
-    }
-  }
-  out.write(chunk);
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-}
-
-/** Runs the `sqlite3` CLI; resolves with its peak RSS in kB (VmHWM sampled from /proc while it runs). */
-function runSqlite(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sqlite3', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    let peakKb = 0;
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const sample = () => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // The process has exited between samples; the last sample stands.
+  return writeLines(
+    path,
+    rows,
+    (r) => {
+      const line = [scatteredResponseId(r)];
+      for (let c = 1; c < cols; c++) {
+        const v = cell(r, c);
+        line.push(typeof v === 'boolean' ? (v ? '1' : '0') : typeof v === 'string' ? `"${v.replaceAll('"', '""')}"` : String(v));
       }
-    };
-    const timer = setInterval(sample, 10);
-    child.on('error', (err) => {
-      clearInterval(timer);
-      reject(new Error(`cannot run sqlite3 (is the sqlite3 CLI installed?): ${err.message}`));
-    });
-    child.on('close', (code) => {
-      clearInterval(timer);
-      if (code === 0) resolve(peakKb);
-      else reject(new Error(`sqlite3 exited with ${code}: ${stderr.trim().split('\n')[0]}`));
-    });
-  });
+      return line.join(',');
+    },
+    header.join(','),
+  );
 }
 
-function mb(bytes: number): number {
-  return Math.round(bytes / 1024 / 102.4) / 10;
+/** Runs the `sqlite3` CLI; resolves with its peak RSS in kB. */
+function runSqlite(args: string[]): Promise<number> {
+  return runSampled('sqlite3', args, 'is the sqlite3 CLI installed?');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

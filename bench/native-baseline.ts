@@ -1,0 +1,56 @@
+/**
+ * What the native baselines of the store benchmarks (`sqlite3 .import`, `psql \copy`) share: writing their input
+ * file without holding it in memory, and running the native client while sampling its peak RSS.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+
+/** Writes `header` (when given) and `rows` lines `line(0)`…, each followed by a newline, in 1 MiB chunks. */
+export async function writeLines(path: string, rows: number, line: (r: number) => string, header?: string): Promise<void> {
+  const out = createWriteStream(path);
+  if (header !== undefined) out.write(`${header}\n`);
+  let chunk = '';
+  for (let r = 0; r < rows; r++) {
+    chunk += `${line(r)}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      chunk = '';
+    }
+  }
+  out.write(chunk);
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * Runs `command` with `args` (stdout ignored); resolves with its peak RSS in kB (VmHWM sampled from /proc every
+ * 10 ms while it runs). Rejects with the first line of its stderr when it fails, or with `missing` as the hint
+ * when it cannot be started.
+ */
+export function runSampled(command: string, args: string[], missing: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let peakKb = 0;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const sample = () => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        // The process has exited between samples; the last sample stands.
+      }
+    };
+    const timer = setInterval(sample, 10);
+    child.on('error', (err) => {
+      clearInterval(timer);
+      reject(new Error(`cannot run ${command} (${missing}): ${err.message}`));
+    });
+    child.on('close', (code) => {
+      clearInterval(timer);
+      if (code === 0) resolve(peakKb);
+      else reject(new Error(`${command} exited with ${code}: ${stderr.trim().split('\n')[0]}`));
+    });
+  });
+}
