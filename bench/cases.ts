@@ -2,6 +2,7 @@ import { exportCases } from './export-cases.ts';
 import type { BenchCase, BenchRow } from './run.ts';
 import { storeWriteCase } from './store-run.ts';
 import { syncCases } from './sync-full.ts';
+import { syncPostgresCase } from './sync-postgres.ts';
 import { workersCase } from './workers.ts';
 
 /** PostgreSQL store writes beside `psql \copy` of the same rows, on one harness server in the same run. */
@@ -29,4 +30,4 @@ const postgresWriteCase: BenchCase = {
 };
 
 /** Every benchmark case, in the order they run (`npm run bench -- <name>` runs the ones whose name contains it). */
-export const cases: BenchCase[] = [...exportCases, ...syncCases, storeWriteCase, postgresWriteCase, workersCase];
+export const cases: BenchCase[] = [...exportCases, ...syncCases, syncPostgresCase, storeWriteCase, postgresWriteCase, workersCase];

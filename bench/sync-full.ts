@@ -24,7 +24,7 @@ const SIZES = [100_000, 1_000_000];
 const CHANGED = 1000;
 
 /** Runs bench/sync-child.ts; resolves with its report. */
-function syncChild(sim: SimChild, db: string, flags: string[] = []): Promise<SyncChildResult> {
+export function syncChild(sim: SimChild, db: string, flags: string[] = []): Promise<SyncChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, sim.baseUrl, sim.apiToken, db, ...flags], {
       stdio: ['ignore', 'pipe', 'inherit'],

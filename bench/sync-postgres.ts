@@ -1,0 +1,135 @@
+/**
+ * Full sync into PostgreSQL (issue 5): one `runSync` of a 100,000- and a 1,000,000-response survey (~50 columns)
+ * from the simulator (its own process) into a throwaway PostgreSQL 15 server, beside the issue's native baseline in
+ * the same run and on the same server: `psql \copy` of the same CSV into one table with the same columns, the types
+ * qsync declared, and a primary key on the response id.
+ *
+ *   node --import tsx bench/sync-postgres.ts [responses …]     (default 100000 1000000)
+ */
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { QualtricsClient } from '../src/client/index.ts';
+import { exportToFile } from '../src/export/index.ts';
+import { type PostgresServer, startPostgres } from '../test/support/postgres.ts';
+import type { BenchCase, BenchRow } from './run.ts';
+import { type SimChild, startSimChild } from './sim-child.ts';
+import { runPsql } from './store-postgres.ts';
+import { syncChild } from './sync-full.ts';
+
+const SIZES = [100_000, 1_000_000];
+
+/** Byte offset of the first data record of a Qualtrics CSV: after three header records (which may hold quoted newlines). */
+async function dataOffset(path: string): Promise<number> {
+  let offset = 0;
+  let records = 0;
+  let quoted = false;
+  for await (const chunk of createReadStream(path, { end: 1 << 22 }) as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (byte === 0x22) quoted = !quoted;
+      else if (byte === 0x0a && !quoted && ++records === 3) return offset + i + 1;
+    }
+    offset += chunk.length;
+  }
+  throw new Error(`${path}: fewer than three header records in its first 4 MB`);
+}
+
+/**
+ * The baseline: the same export as CSV (fetched and stripped of its header records, untimed), then one timed
+ * `psql` process running `\copy` into a table declared with the wide table's column types and a primary key on the
+ * response id.
+ */
+async function psqlCopy(server: PostgresServer, sim: SimChild, qsyncUrl: string, dir: string) {
+  const client = new QualtricsClient({ baseUrl: sim.baseUrl, apiToken: sim.apiToken, tokenCache: false, env: {} });
+  const surveyId = sim.surveyIds[0]!;
+  const csv = await exportToFile(client, { surveyId, params: { format: 'csv', sortByLastModifiedDate: true } }, { out: join(dir, 'export.csv') });
+  const data = join(dir, 'data.csv');
+  await pipeline(createReadStream(csv.path, { start: await dataOffset(csv.path) }), createWriteStream(data));
+  const qsyncDb = qsyncUrl.split('/').at(-1)!;
+  const [survey] = await server.sql<{ table_name: string }>(`SELECT table_name FROM qsync.surveys WHERE survey_id = $1`, [surveyId], qsyncDb);
+  const declared = new Map(
+    (
+      await server.sql<{ column_name: string; data_type: string }>(
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'qsync' AND table_name = $1`,
+        [survey!.table_name],
+        qsyncDb,
+      )
+    ).map((c) => [c.column_name, c.data_type]),
+  );
+  const columns = await server.sql<{ import_id: string | null; sql_name: string }>(
+    `SELECT import_id, sql_name FROM qsync.survey_columns WHERE survey_id = $1 ORDER BY position`,
+    [surveyId],
+    qsyncDb,
+  );
+  const defs = columns.map((c, i) => `c${i} ${declared.get(c.sql_name) ?? 'text'}${c.import_id === '_recordId' ? ' PRIMARY KEY' : ''}`);
+  const url = await server.createDatabase('bench_native');
+  await runPsql([url, '-c', `CREATE TABLE responses (${defs.join(', ')})`]);
+  const started = performance.now();
+  const peakKb = await runPsql([url, '-c', `\\copy responses FROM '${data}' WITH (FORMAT csv)`]);
+  const ms = Math.round(performance.now() - started);
+  const [{ n } = { n: '0' }] = await server.sql<{ n: string }>(`SELECT count(*) AS n FROM responses`, [], url.split('/').at(-1));
+  return { ms, rows: Number(n), peakRssMb: Math.round(peakKb / 102.4) / 10, csvMb: Math.round(statSync(data).size / 1e5) / 10 };
+}
+
+const perSec = (rows: number, ms: number) => Math.round((rows / ms) * 1000);
+
+/** Full sync into PostgreSQL and the `\copy` baseline at each size, on one server. */
+export async function benchSyncPostgres(sizes: readonly number[] = SIZES): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const server = await startPostgres();
+  try {
+    for (const n of sizes) {
+      const dir = mkdtempSync(join(tmpdir(), 'qsync-bench-syncpg-'));
+      const sim = await startSimChild(['--responses', String(n), '--surveys', '1', '--export-delay-ms', '0', '--rate-scale', '10']);
+      try {
+        const url = await server.createDatabase('bench_sync');
+        const full = await syncChild(sim, url);
+        const native = await psqlCopy(server, sim, url, dir);
+        if (native.rows !== n) throw new Error(`\\copy loaded ${native.rows} rows, expected ${n}`);
+        const label = n.toLocaleString('en-US');
+        rows.push({
+          label: `qsync sync into PostgreSQL, full, ${label} responses`,
+          figures: {
+            ms: full.ms,
+            rowsPerSec: perSec(full.exported, full.ms),
+            exportMs: full.exportMs,
+            loadMs: full.loadMs,
+            loadRowsPerSec: perSec(full.exported, full.loadMs),
+            peakRssMb: full.peakRssMb,
+          },
+        });
+        rows.push({
+          label: `psql \\copy of the same CSV (${native.csvMb} MB), ${label} rows`,
+          figures: { ms: native.ms, rowsPerSec: perSec(n, native.ms), loadRowsPerSec: perSec(n, native.ms), peakRssMb: native.peakRssMb },
+        });
+        rows.push({
+          label: `ratio, ${label}`,
+          figures: {
+            fullOfNative: Math.round((perSec(full.exported, full.ms) / perSec(n, native.ms)) * 1000) / 1000,
+            loadOfNative: Math.round((perSec(full.exported, full.loadMs) / perSec(n, native.ms)) * 1000) / 1000,
+          },
+        });
+      } finally {
+        await sim.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+/** The case, for bench/cases.ts. */
+export const syncPostgresCase: BenchCase = {
+  name: 'sync-postgres',
+  goal: 'full sync of 1,000,000 responses × 50 columns into PostgreSQL ≥ half the rows/s of psql \\copy of the same CSV',
+  run: () => benchSyncPostgres(),
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  for (const row of await benchSyncPostgres(sizes.length ? sizes : SIZES)) process.stdout.write(`${JSON.stringify(row)}\n`);
+}
