@@ -1,17 +1,24 @@
-import type { SimResponse, SimResponseMeta } from '../contract.ts';
+import type { SimResponseMeta } from '../contract.ts';
+import { AnswerSlots, type GeneratedAnswers } from './answers.ts';
 import type { SurveyModel } from './catalog.ts';
-import { flowUnits, npsGroup, type Unit } from './layout.ts';
-import { type Rng, rngFor } from './prng.ts';
+import { planOf, type ResponseKind, type UnitPlan } from './gen-plan.ts';
+import { npsGroup } from './layout.ts';
+import { Rng } from './prng.ts';
 import {
   CITIES_TYPED,
   ESSAYS,
+  FORM_EMAILS,
+  FULL_NAMES,
   GEO_POINTS,
+  IP_NETS,
+  ipAddressText,
   LANGUAGE_WEIGHTS,
   LANGUAGES,
   type Language,
   OTHER_TEXTS,
   PEOPLE,
   PHONES,
+  recipientEmailText,
   WORDS,
 } from './text-pools.ts';
 
@@ -21,15 +28,14 @@ import {
  * where the response was taken.
  */
 
+export type { ResponseKind } from './gen-plan.ts';
+
 const CHANNELS = ['anonymous', 'email', 'gl', 'social', 'sms'] as const;
 const CHANNEL_WEIGHTS = [62, 22, 8, 5, 3] as const;
-const IP_NETS = ['192.0.2', '198.51.100', '203.0.113'] as const;
 /** Share of completed responses that are recorded partial responses (closed after the partial-data window). */
 const PARTIAL_RATE = 0.04;
 const PREVIEW_RATE = 0.05;
 const SEEN_UNANSWERED_RATE = 0.06;
-
-export type ResponseKind = 'R' | 'FS';
 
 interface MetaDraft {
   meta: SimResponseMeta;
@@ -40,13 +46,14 @@ interface MetaDraft {
 
 /** Metadata of a completed response recorded at `recordedDate`, or of an in-progress session started at it. */
 export function generateMeta(seed: number, model: SurveyModel, kind: ResponseKind, index: number, at: number): MetaDraft {
-  const rng = rngFor(seed, model.survey.id, 'meta', kind, index);
-  const units = flowUnits(model.survey);
+  const plan = planOf(seed, model);
+  const rng = new Rng(plan.metaKeys[kind].of(index));
+  const unitCount = plan.units.length;
   const preview = rng.chance(PREVIEW_RATE);
   const partial = kind === 'FS' || rng.chance(PARTIAL_RATE);
   const language = rng.weighted(LANGUAGES, LANGUAGE_WEIGHTS);
   const channel = preview ? 'preview' : rng.weighted(CHANNELS, CHANNEL_WEIGHTS);
-  const reached = partial ? rng.int(units.length) : units.length;
+  const reached = partial ? rng.int(unitCount) : unitCount;
   const duration = partial ? rng.range(20, 4000) : Math.round(25 + rng.next() * rng.next() * 1500);
   let startDate: number;
   let endDate: number;
@@ -61,15 +68,16 @@ export function generateMeta(seed: number, model: SurveyModel, kind: ResponseKin
     endDate = startDate + duration * 1000;
   }
   const [lat, lon] = rng.pick(GEO_POINTS);
-  const person = channel === 'email' ? rng.pick(PEOPLE) : undefined;
+  const personIndex = channel === 'email' ? rng.int(PEOPLE.length) : -1;
+  const person = personIndex >= 0 ? PEOPLE[personIndex] : undefined;
   const meta: SimResponseMeta = {
     startDate,
     endDate,
     recordedDate,
     lastModifiedDate: kind === 'R' ? recordedDate : endDate,
     status: preview ? 1 : 0,
-    ipAddress: preview ? '' : `${rng.pick(IP_NETS)}.${rng.range(1, 254)}`,
-    progress: partial ? Math.max(1, Math.min(99, Math.round((reached / Math.max(1, units.length)) * 100))) : 100,
+    ipAddress: preview ? '' : ipAddressText(rng.int(IP_NETS.length), rng.range(1, 254)),
+    progress: partial ? Math.max(1, Math.min(99, Math.round((reached / Math.max(1, unitCount)) * 100))) : 100,
     duration,
     finished: !partial,
     distributionChannel: channel,
@@ -78,7 +86,7 @@ export function generateMeta(seed: number, model: SurveyModel, kind: ResponseKin
     locationLongitude: lon,
     recipientLastName: person ? person[1] : '',
     recipientFirstName: person ? person[0] : '',
-    recipientEmail: person ? `${person[2]}${rng.range(1, 99)}@example.com` : '',
+    recipientEmail: person ? recipientEmailText(personIndex, rng.range(1, 99)) : '',
     externalDataReference: person && rng.chance(0.5) ? `EXT-${100000 + rng.int(900000)}` : '',
   };
   return { meta, language, reached };
@@ -92,25 +100,24 @@ export function generateAnswers(
   index: number,
   version: number,
   draft: MetaDraft,
-): Pick<SimResponse, 'answers' | 'embedded' | 'displayed'> {
-  const rng = rngFor(seed, model.survey.id, 'answers', kind, index, version);
-  const units = flowUnits(model.survey);
-  const answers: Record<string, unknown> = {};
+): GeneratedAnswers {
+  const plan = planOf(seed, model);
+  const rng = new Rng(plan.answerKeys[kind].of2(index, version));
+  const answers = new AnswerSlots(plan.table);
   const displayed: string[] = [];
   for (let u = 0; u < draft.reached; u++) {
-    const unit = units[u]!;
-    const knobs = model.knobs.get(unit.q.id);
-    if (knobs?.shownRate !== undefined && !rng.chance(knobs.shownRate)) continue;
-    displayed.push(unit.key);
-    if (unit.q.randomized && unit.q.choices) answers[unit.doKey] = rng.shuffle(unit.q.choices.map((c) => c.id));
-    if (!knobs?.forced && rng.chance(SEEN_UNANSWERED_RATE)) continue;
-    answerUnit(rng, unit, draft.language, answers);
+    const p = plan.units[u]!;
+    if (p.shownRate !== undefined && !rng.chance(p.shownRate)) continue;
+    displayed.push(p.key);
+    if (p.shuffled) answers.put(p.doSlot, rng.shuffle(p.choiceIds));
+    if (!p.forced && rng.chance(SEEN_UNANSWERED_RATE)) continue;
+    answerUnit(rng, p, draft.language, answers);
   }
   const embedded: Record<string, string> = {};
-  for (const name of model.survey.embeddedData) {
-    const pool = model.template.embeddedValues[name] ?? [''];
-    embedded[name] = rng.pick(pool);
-    answers[name] = embedded[name];
+  for (const [slot, name, pool] of plan.embedded) {
+    const value = rng.pick(pool);
+    embedded[name] = value;
+    answers.put(slot, value);
   }
   return { answers, embedded, displayed };
 }
@@ -119,91 +126,105 @@ function essay(rng: Rng, language: Language): string {
   return rng.pick(rng.chance(0.7) ? ESSAYS[language] : ESSAYS.EN);
 }
 
-function shortText(rng: Rng, unit: Unit): string {
-  if (unit.loop !== undefined) return rng.pick(WORDS);
-  if (unit.q.text.includes('city')) return rng.pick(CITIES_TYPED);
-  const person = rng.pick(PEOPLE);
-  return `${person[0]} ${person[1]}`;
+function shortText(rng: Rng, p: UnitPlan): string {
+  if (p.looped) return rng.pick(WORDS);
+  if (p.asksCity) return rng.pick(CITIES_TYPED);
+  return FULL_NAMES[rng.int(PEOPLE.length)]!;
 }
 
-function answerUnit(rng: Rng, unit: Unit, language: Language, out: Record<string, unknown>): void {
-  const q = unit.q;
-  const choices = q.choices ?? [];
-  const rows = q.answers ?? [];
-  switch (q.type) {
-    case 'MC': {
-      if (q.selector === 'MAVR' || q.selector === 'MAHR') {
-        const picked = choices.filter(() => rng.chance(0.35));
-        if (picked.length === 0) picked.push(rng.pick(choices));
-        out[unit.key] = picked.map((c) => Number(c.id));
-        for (const c of picked) if (c.textEntry) out[unit.otherTextKeys.get(c.id)!] = rng.pick(OTHER_TEXTS);
-      } else {
-        const c = rng.pick(choices);
-        out[unit.key] = c.recode;
-        if (c.textEntry) out[unit.otherTextKeys.get(c.id)!] = rng.pick(OTHER_TEXTS);
-      }
+/** Each choice's numeric id with probability `rate`, in choice order (one draw per choice). */
+function pickSome(rng: Rng, p: UnitPlan, rate: number): number[] {
+  const picked: number[] = [];
+  for (let i = 0; i < p.numericIds.length; i++) if (rng.chance(rate)) picked.push(p.numericIds[i]!);
+  return picked;
+}
+
+/** The "Other" text of choice `i`, when it has one. */
+function otherText(rng: Rng, p: UnitPlan, i: number, out: AnswerSlots): void {
+  const slot = p.otherSlots[i]!;
+  if (slot >= 0) out.put(slot, rng.pick(OTHER_TEXTS));
+}
+
+function answerUnit(rng: Rng, p: UnitPlan, language: Language, out: AnswerSlots): void {
+  const { choices, rows } = p;
+  switch (p.kind) {
+    case 'mcMulti': {
+      const chosen: number[] = [];
+      for (let i = 0; i < choices.length; i++) if (rng.chance(0.35)) chosen.push(i);
+      if (chosen.length === 0) chosen.push(rng.int(choices.length));
+      out.put(p.keySlot, chosen.map((i) => p.numericIds[i]!));
+      for (const i of chosen) otherText(rng, p, i, out);
       return;
     }
-    case 'NPS': {
+    case 'mcSingle': {
+      const i = rng.int(choices.length);
+      out.put(p.keySlot, choices[i]!.recode);
+      otherText(rng, p, i, out);
+      return;
+    }
+    case 'nps': {
       // Skewed towards the top of the scale, as real NPS answers are.
       const score = Math.max(0, 10 - Math.floor(rng.next() * rng.next() * 11));
-      out[unit.key] = score;
-      out[unit.npsGroupKey] = npsGroup(score);
+      out.put(p.keySlot, score);
+      out.put(p.npsGroupSlot, npsGroup(score));
       return;
     }
-    case 'Matrix':
-      rows.forEach((_, r) => {
-        if (rng.chance(0.05)) return;
-        if (q.subSelector === 'MultipleAnswer') {
-          const picked = choices.filter(() => rng.chance(0.4)).map((c) => Number(c.id));
-          if (picked.length > 0) out[unit.rowKeys[r]!] = picked;
+    case 'matrixMulti':
+    case 'matrix':
+      for (let r = 0; r < rows.length; r++) {
+        if (rng.chance(0.05)) continue;
+        if (p.kind === 'matrixMulti') {
+          const picked = pickSome(rng, p, 0.4);
+          if (picked.length > 0) out.put(p.rowSlots[r]!, picked);
         } else {
-          out[unit.rowKeys[r]!] = rng.pick(choices).recode;
+          out.put(p.rowSlots[r]!, rng.pick(choices).recode);
         }
-      });
-      return;
-    case 'TE':
-      if (q.selector === 'FORM') {
-        const person = rng.pick(PEOPLE);
-        const values = [`${person[0]} ${person[1]}`, `${person[2]}@example.org`, rng.pick(PHONES)];
-        rows.forEach((_, r) => {
-          const v = values[r] ?? rng.pick(WORDS);
-          if (v !== '') out[unit.rowKeys[r]!] = v;
-        });
-      } else if (q.selector === 'ESTB' || q.selector === 'ML') {
-        out[unit.textKey] = essay(rng, language);
-      } else {
-        out[unit.textKey] = shortText(rng, unit);
       }
       return;
-    case 'Slider':
-      rows.forEach((_, r) => {
-        // Mostly whole numbers, sometimes one decimal: exercises formatDecimalAsComma.
-        out[unit.rowKeys[r]!] = rng.chance(0.3) ? rng.int(1000) / 10 : rng.int(101);
-      });
-      return;
-    case 'RO':
-      rng.shuffle(choices.map((_, i) => i)).forEach((choiceIndex, rank) => {
-        out[unit.choiceKeys[choiceIndex]!] = rank + 1;
-      });
-      return;
-    case 'CS': {
-      let left = 100;
-      choices.forEach((_, i) => {
-        const v = i === choices.length - 1 ? left : rng.int(left + 1);
-        left -= v;
-        out[unit.choiceKeys[i]!] = v;
-      });
+    case 'form': {
+      const person = rng.int(PEOPLE.length);
+      const values = [FULL_NAMES[person]!, FORM_EMAILS[person]!, rng.pick(PHONES)];
+      for (let r = 0; r < rows.length; r++) {
+        const v = values[r] ?? rng.pick(WORDS);
+        if (v !== '') out.put(p.rowSlots[r]!, v);
+      }
       return;
     }
-    case 'SBS':
-      (q.sbsColumns ?? []).forEach((col, k) => {
-        rows.forEach((_, r) => {
-          if (!rng.chance(0.04)) out[unit.sbsKeys[k]![r]!] = rng.pick(col.choices).recode;
-        });
-      });
+    case 'essay':
+      out.put(p.textSlot, essay(rng, language));
       return;
-    case 'DB':
+    case 'shortText':
+      out.put(p.textSlot, shortText(rng, p));
+      return;
+    case 'slider':
+      for (let r = 0; r < rows.length; r++) {
+        // Mostly whole numbers, sometimes one decimal: exercises formatDecimalAsComma.
+        out.put(p.rowSlots[r]!, rng.chance(0.3) ? rng.int(1000) / 10 : rng.int(101));
+      }
+      return;
+    case 'rank': {
+      const order = rng.shuffle(p.choiceIndexes);
+      for (let rank = 0; rank < order.length; rank++) out.put(p.choiceSlots[order[rank]!]!, rank + 1);
+      return;
+    }
+    case 'constantSum': {
+      let left = 100;
+      for (let i = 0; i < choices.length; i++) {
+        const v = i === choices.length - 1 ? left : rng.int(left + 1);
+        left -= v;
+        out.put(p.choiceSlots[i]!, v);
+      }
+      return;
+    }
+    case 'sideBySide':
+      for (let k = 0; k < p.sbsChoices.length; k++) {
+        const scale = p.sbsChoices[k]!;
+        for (let r = 0; r < rows.length; r++) {
+          if (!rng.chance(0.04)) out.put(p.sbsSlots[k]![r]!, rng.pick(scale).recode);
+        }
+      }
+      return;
+    case 'none':
       return;
   }
 }

@@ -1,4 +1,4 @@
-import { hash32, Rng } from './prng.ts';
+import { HashPrefix, hash32, Rng } from './prng.ts';
 
 /**
  * Qualtrics-shaped identifiers. Response ids are a reversible permutation of the response's index, so that
@@ -28,11 +28,12 @@ export function uuidFrom(...parts: ReadonlyArray<string | number>): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function roundFn(half: number, key: number, round: number): number {
-  return hash32(key, round, half) % HALF;
+/** Round function of the Feistel network: `hash32(key, round, half) % HALF`, with the key hashed once. */
+function roundFn(half: number, key: HashPrefix, round: number): number {
+  return key.of2(round, half) % HALF;
 }
 
-function permute(index: number, key: number): number {
+function permute(index: number, key: HashPrefix): number {
   let left = Math.floor(index / HALF);
   let right = index % HALF;
   for (let r = 0; r < ROUNDS; r++) {
@@ -43,7 +44,7 @@ function permute(index: number, key: number): number {
   return left * HALF + right;
 }
 
-function unpermute(value: number, key: number): number {
+function unpermute(value: number, key: HashPrefix): number {
   let left = Math.floor(value / HALF);
   let right = value % HALF;
   for (let r = ROUNDS - 1; r >= 0; r--) {
@@ -54,13 +55,17 @@ function unpermute(value: number, key: number): number {
   return left * HALF + right;
 }
 
+/** Every two-digit base-62 text, `"00"` … `"zz"`: ids are written two digits at a time. */
+const PAIRS = Array.from({ length: 62 * 62 }, (_, i) => ALPHABET[Math.floor(i / 62)]! + ALPHABET[i % 62]!);
+
 function toBase62(value: number, width: number): string {
   let s = '';
-  for (let i = 0; i < width; i++) {
-    s = ALPHABET[value % 62] + s;
-    value = Math.floor(value / 62);
+  let i = 0;
+  for (; i + 2 <= width; i += 2) {
+    s = PAIRS[value % 3844] + s;
+    value = Math.floor(value / 3844);
   }
-  return s;
+  return i < width ? ALPHABET[value % 62] + s : s;
 }
 
 function fromBase62(text: string): number {
@@ -79,21 +84,22 @@ function fromBase62(text: string): number {
  * or a made-up id decodes to `undefined` rather than to some other response.
  */
 export class IdCodec {
-  private readonly key: number;
+  /** `hash32(seed, surveyId, prefix)` as a hash prefix: the round function and the checksum both start with it. */
+  private readonly key: HashPrefix;
 
   constructor(
     readonly prefix: 'R_' | 'FS_',
     seed: number,
     surveyId: string,
   ) {
-    this.key = hash32(seed, surveyId, prefix);
+    this.key = new HashPrefix(hash32(seed, surveyId, prefix));
   }
 
   encode(index: number): string {
     if (!Number.isInteger(index) || index < 0 || index >= BLOCK) throw new RangeError(`index out of range: ${index}`);
     const body = permute(index, this.key);
     // Check characters first, so ids do not all start alike (the body's top digit is almost always 0 or 1).
-    return this.prefix + toBase62(hash32(this.key, body), CHECK_CHARS) + toBase62(body, BODY_CHARS);
+    return this.prefix + toBase62(this.key.of(body), CHECK_CHARS) + toBase62(body, BODY_CHARS);
   }
 
   /** The index an id encodes, or undefined when the id is not one of this codec's. */
@@ -102,7 +108,7 @@ export class IdCodec {
     const check = id.slice(this.prefix.length, this.prefix.length + CHECK_CHARS);
     const body = fromBase62(id.slice(this.prefix.length + CHECK_CHARS));
     if (!Number.isFinite(body) || body >= BLOCK) return undefined;
-    if (check !== toBase62(hash32(this.key, body), CHECK_CHARS)) return undefined;
+    if (check !== toBase62(this.key.of(body), CHECK_CHARS)) return undefined;
     return unpermute(body, this.key);
   }
 }

@@ -4,28 +4,62 @@
  * be stored to be produced again. `Math.random` is never used for data.
  */
 
-/** Mixes strings and integers into one 32-bit unsigned hash (FNV-1a over the parts, then a murmur3 finaliser). */
-export function hash32(...parts: ReadonlyArray<string | number>): number {
-  let h = 0x811c9dc5;
-  for (const part of parts) {
-    if (typeof part === 'number') {
-      // Integers up to 2^53: fold the high and low halves so large indexes do not collide.
-      const lo = part >>> 0;
-      const hi = Math.floor(part / 0x1_0000_0000) >>> 0;
-      h = Math.imul(h ^ lo, 0x01000193);
-      h = Math.imul(h ^ hi, 0x01000193);
-    } else {
-      for (let i = 0; i < part.length; i++) h = Math.imul(h ^ part.charCodeAt(i), 0x01000193);
-    }
-    // A separator, so ("ab","c") and ("a","bc") differ.
-    h = Math.imul(h ^ 0xff, 0x01000193);
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a step over one part, then a separator byte (so ("ab","c") and ("a","bc") differ). */
+function mix(h: number, part: string | number): number {
+  if (typeof part === 'number') {
+    // Integers up to 2^53: fold the high and low halves so large indexes do not collide.
+    const lo = part >>> 0;
+    const hi = Math.floor(part / 0x1_0000_0000) >>> 0;
+    h = Math.imul(h ^ lo, FNV_PRIME);
+    h = Math.imul(h ^ hi, FNV_PRIME);
+  } else {
+    for (let i = 0; i < part.length; i++) h = Math.imul(h ^ part.charCodeAt(i), FNV_PRIME);
   }
+  return Math.imul(h ^ 0xff, FNV_PRIME);
+}
+
+/** The murmur3 finaliser. */
+function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** Mixes strings and integers into one 32-bit unsigned hash (FNV-1a over the parts, then a murmur3 finaliser). */
+export function hash32(...parts: ReadonlyArray<string | number>): number {
+  let h = FNV_OFFSET;
+  for (const part of parts) h = mix(h, part);
+  return finish(h);
+}
+
+/**
+ * `hash32(...prefix, ...more)` for a fixed prefix, hashing the prefix once: the generator hashes the same
+ * (seed, survey id, label) prefix for every response, and only the trailing integers change.
+ */
+export class HashPrefix {
+  private readonly state: number;
+
+  constructor(...prefix: ReadonlyArray<string | number>) {
+    let h = FNV_OFFSET;
+    for (const part of prefix) h = mix(h, part);
+    this.state = h;
+  }
+
+  /** `hash32(...prefix, a)`. */
+  of(a: number): number {
+    return finish(mix(this.state, a));
+  }
+
+  /** `hash32(...prefix, a, b)`. */
+  of2(a: number, b: number): number {
+    return finish(mix(mix(this.state, a), b));
+  }
 }
 
 /** A mulberry32 generator with helpers; cheap to create (one per generated response). */

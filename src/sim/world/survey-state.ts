@@ -1,9 +1,10 @@
 import type { SimResponse } from '../contract.ts';
+import { GeneratedResponse } from './answers.ts';
 import type { SurveyModel } from './catalog.ts';
 import { generateAnswers, generateMeta } from './generate.ts';
 import { IdCodec } from './ids.ts';
 import { flowUnits, unitOwns } from './layout.ts';
-import { hash32 } from './prng.ts';
+import { HashPrefix, hash32 } from './prng.ts';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -31,6 +32,8 @@ export class SurveyState {
   nextIndex: number;
   private readonly baseStart: number;
   private readonly step: number;
+  /** `hash32(seed, surveyId, 'recorded', …)`, with the prefix hashed once. */
+  private readonly recordedKey: HashPrefix;
   /** Added or created responses: index → time recorded. */
   private readonly added = new Map<number, number>();
   /** Created responses: index → the `values` they were created with. */
@@ -54,6 +57,7 @@ export class SurveyState {
     const span = Math.max(MIN_SPAN_MS, baseCount * MIN_STEP_MS);
     this.baseStart = anchor - HOUR_MS - span;
     this.step = baseCount > 0 ? span / baseCount : 0;
+    this.recordedKey = new HashPrefix(seed, model.survey.id, 'recorded');
   }
 
   /** Number of overlay entries: what the world keeps in memory for this survey. */
@@ -73,13 +77,15 @@ export class SurveyState {
 
   /** Strictly increasing in `index` (the jitter stays under 0.8 of a step), which the bounded iteration relies on. */
   private baseRecorded(index: number): number {
-    const jitter = hash32(this.seed, this.model.survey.id, 'recorded', index) / 4294967296;
+    const jitter = this.recordedKey.of(index) / 4294967296;
     return Math.floor(this.baseStart + index * this.step + jitter * this.step * 0.8);
   }
 
   /** Recorded and last-modified dates of a response as of `at`. */
   private dates(index: number, at: number): { original: number; recorded: number; modified: number; version: number } {
     const original = index < this.baseCount ? this.baseRecorded(index) : this.added.get(index)!;
+    // Nothing edited or updated (the usual case): no lookups.
+    if (this.updates.size === 0 && this.edits.size === 0) return { original, recorded: original, modified: original, version: 0 };
     let recorded = original;
     let modified = original;
     for (const u of this.updates.get(index) ?? []) {
@@ -102,15 +108,12 @@ export class SurveyState {
     const { original, recorded, modified, version } = this.dates(index, at);
     const draft = generateMeta(this.seed, this.model, 'R', index, original);
     const values = this.created.get(index);
-    const response: SimResponse = {
-      surveyId: this.model.survey.id,
-      responseId: this.codec.encode(index),
-      inProgress: false,
-      meta: draft.meta,
-      ...(values && version === 0
-        ? fromValues(this.model, values)
-        : generateAnswers(this.seed, this.model, 'R', index, version, draft)),
-    };
+    const surveyId = this.model.survey.id;
+    const responseId = this.codec.encode(index);
+    const response =
+      values && version === 0
+        ? { surveyId, responseId, inProgress: false, meta: draft.meta, ...fromValues(this.model, values) }
+        : new GeneratedResponse(surveyId, responseId, false, draft.meta, generateAnswers(this.seed, this.model, 'R', index, version, draft));
     if (values) {
       const at0 = Math.floor(original / 1000) * 1000;
       Object.assign(response.meta, { startDate: at0, endDate: at0, duration: 0, progress: 100, finished: true });
@@ -124,7 +127,8 @@ export class SurveyState {
         // Fields outside the survey flow are kept by Qualtrics but not exported.
         if (!this.model.survey.embeddedData.includes(name)) continue;
         response.embedded[name] = value;
-        response.answers[name] = value;
+        if (response instanceof GeneratedResponse) response.setAnswer(name, value);
+        else response.answers[name] = value;
       }
     }
     return response;
@@ -134,13 +138,8 @@ export class SurveyState {
   buildSession(j: number): SimResponse {
     const started = this.anchor - (j + 1) * 47 * 60_000 - (hash32(this.seed, this.model.survey.id, 'fs', j) % 600_000);
     const draft = generateMeta(this.seed, this.model, 'FS', j, started);
-    return {
-      surveyId: this.model.survey.id,
-      responseId: this.sessionCodec.encode(j),
-      inProgress: true,
-      meta: draft.meta,
-      ...generateAnswers(this.seed, this.model, 'FS', j, 0, draft),
-    };
+    const answers = generateAnswers(this.seed, this.model, 'FS', j, 0, draft);
+    return new GeneratedResponse(this.model.survey.id, this.sessionCodec.encode(j), true, draft.meta, answers);
   }
 
   /**
@@ -175,7 +174,10 @@ export class SurveyState {
     // Likewise every unbumped slot from `end` on is keyed at or after `to`: only slots outside [start, end) and
     // bumped ones need their key worked out.
     const end = to < Number.POSITIVE_INFINITY ? this.firstBaseAtOrAfter(to) : this.baseCount;
-    for (const i of slots(bumped, start, this.baseCount)) {
+    // The bumped indices (all below `start`), then `start` up to the end of the base.
+    const slotCount = bumped.length + Math.max(0, this.baseCount - start);
+    for (let n = 0; n < slotCount; n++) {
+      const i = n < bumped.length ? bumped[n]! : start + n - bumped.length;
       if (late.has(i) || (this.deleted.get(i) ?? Number.POSITIVE_INFINITY) <= at) continue;
       if (i < start || i >= end || (order === 'recorded' && this.updates.has(i))) {
         const key = keyOf(i);
@@ -238,12 +240,6 @@ export class SurveyState {
     list.push({ at, data: { ...data }, reset });
     this.updates.set(index, list);
   }
-}
-
-/** The indices in `first` (ascending, all below `start`), then `start` up to `end` (exclusive). */
-function* slots(first: readonly number[], start: number, end: number): Generator<number> {
-  yield* first;
-  for (let i = start; i < end; i++) yield i;
 }
 
 /** Answers of a response created through the API: the given values, minus metadata, shown where answered. */

@@ -57,6 +57,31 @@ export const PEOPLE: ReadonlyArray<readonly [string, string, string]> = [
   ['Kenji', 'Sato', 'kenji.sato'],
 ];
 
+/**
+ * Texts made from the pools, each built once and then reused: the same string object every time lets the export
+ * writers' caches find it by identity instead of comparing fresh copies character by character.
+ */
+export const FULL_NAMES: readonly string[] = PEOPLE.map(([first, last]) => `${first} ${last}`);
+export const FORM_EMAILS: readonly string[] = PEOPLE.map(([, , handle]) => `${handle}@example.org`);
+
+/** Documentation networks (RFC 5737) the generated IP addresses come from. */
+export const IP_NETS = ['192.0.2', '198.51.100', '203.0.113'] as const;
+const ipTexts = IP_NETS.map(() => new Array<string | undefined>(256).fill(undefined));
+
+/** `<net>.<host>` for `IP_NETS[net]` and a host number from 0 to 255, built once per address. */
+export function ipAddressText(net: number, host: number): string {
+  const row = ipTexts[net]!;
+  return (row[host] ??= `${IP_NETS[net]}.${host}`);
+}
+
+const emailTexts = PEOPLE.map(() => new Array<string | undefined>(100).fill(undefined));
+
+/** `<handle><n>@example.com` for person `person` and a number from 0 to 99, built once per address. */
+export function recipientEmailText(person: number, n: number): string {
+  const row = emailTexts[person]!;
+  return (row[n] ??= `${PEOPLE[person]![2]}${n}@example.com`);
+}
+
 /** Phone numbers in the fictional 555-01xx range. */
 export const PHONES: readonly string[] = ['+1-202-555-0143', '+1 (312) 555-0188', '555-0100', ''];
 
