@@ -1,4 +1,6 @@
 import type { ExportOptions, SimResponse, SimSurvey } from '../contract.ts';
+import { GeneratedResponse } from '../world/answers.ts';
+import { type FieldTable, fieldTable } from '../world/fields.ts';
 import { flowUnits, NPS_GROUP_LABELS, type Unit } from '../world/layout.ts';
 import { metadataColumns } from './metadata-columns.ts';
 import { type Column, type ImportId, seen } from './column-types.ts';
@@ -12,14 +14,17 @@ export type { CellValue, Column } from './column-types.ts';
 export function buildColumns(survey: SimSurvey, o: ExportOptions, target: 'text' | 'spss'): Column[] {
   const columns: Column[] = [...metadataColumns(o)];
   const wanted = o.questionIds ? new Set(o.questionIds) : undefined;
+  const read = answerReaders(fieldTable(survey));
   for (const unit of flowUnits(survey)) {
     if (wanted && !wanted.has(unit.q.id)) continue;
-    columns.push(...questionColumns(unit, o));
-    if (o.includeDisplayOrder && unit.q.randomized && target === 'text') columns.push(displayOrderColumn(unit));
+    columns.push(...questionColumns(unit, o, read));
+    if (o.includeDisplayOrder && unit.q.randomized && target === 'text') columns.push(displayOrderColumn(unit, read(unit.doKey)));
   }
   const embedded = o.embeddedDataIds ? survey.embeddedData.filter((n) => o.embeddedDataIds!.includes(n)) : survey.embeddedData;
   for (const name of embedded) {
-    columns.push({ header: name, label: name, importId: { ImportId: name }, type: 'string', get: (r) => r.embedded[name] ?? '' });
+    // A generated response holds each embedded-data value among its answers too, under the same name.
+    const answer = read(name, (r) => r.embedded[name]);
+    columns.push({ header: name, label: name, importId: { ImportId: name }, type: 'string', get: (r) => (answer(r) as string | undefined) ?? '' });
   }
   if (target === 'spss') return columns;
   return columns.flatMap((col) => {
@@ -44,6 +49,34 @@ function asLabels(col: Column): Column {
   };
 }
 
+/** Reads `r.answers[key]` for one key. */
+type AnswerReader = (r: SimResponse) => unknown;
+
+/**
+ * Readers of `r.answers[key]` (or of what `otherwise` reads) that read by field number when `r` is a generated
+ * response of the table's survey. A row's cells are read one after the other, so the numbered values are looked up once per response,
+ * for all the readers (a response is not changed while its row is written).
+ */
+function answerReaders(table: FieldTable): (key: string, otherwise?: AnswerReader) => AnswerReader {
+  let last: SimResponse | undefined;
+  let lastValues: readonly unknown[] | undefined;
+  const valuesOf = (r: SimResponse): readonly unknown[] | undefined => {
+    if (r !== last) {
+      last = r;
+      lastValues = GeneratedResponse.valuesOf(r, table);
+    }
+    return lastValues;
+  };
+  return (key, otherwise = (r) => r.answers[key]) => {
+    const slot = table.slots.get(key);
+    if (slot === undefined) return otherwise;
+    return (r) => {
+      const values = valuesOf(r);
+      return values === undefined ? otherwise(r) : values[slot];
+    };
+  };
+}
+
 function codes(choices: ReadonlyArray<{ recode: number; text: string }>): Map<number, string> {
   return new Map(choices.map((c) => [c.recode, c.text]));
 }
@@ -54,28 +87,22 @@ interface Recodes {
 }
 
 /** One question's columns, in Qualtrics' order. */
-function questionColumns(unit: Unit, o: ExportOptions): Column[] {
+function questionColumns(unit: Unit, o: ExportOptions, read: ReturnType<typeof answerReaders>): Column[] {
   const q = unit.q;
   const tag = unit.prefix + q.exportTag;
   const rec: Recodes = { seen: o.seenUnansweredRecode, multi: o.multiselectSeenUnansweredRecode ?? o.seenUnansweredRecode };
   const choices = q.choices ?? [];
   const rows = q.answers ?? [];
   const hasOther = choices.some((c) => c.textEntry);
-  const scalar = (header: string, label: string, importId: ImportId, key: string, labels?: Map<number, string>): Column => ({
-    header,
-    label,
-    importId,
-    type: 'numeric',
-    valueLabels: labels,
-    get: (r) => answerOr(r, unit, key, rec.seen),
-  });
-  const text = (header: string, label: string, key: string, recodeWhenSeen = true): Column => ({
-    header,
-    label,
-    importId: { ImportId: key },
-    type: 'string',
-    get: (r) => answerOr(r, unit, key, recodeWhenSeen ? rec.seen : undefined),
-  });
+  const scalar = (header: string, label: string, importId: ImportId, key: string, labels?: Map<number, string>): Column => {
+    const answer = read(key);
+    return { header, label, importId, type: 'numeric', valueLabels: labels, get: (r) => answerOr(r, unit, answer(r), rec.seen) };
+  };
+  const text = (header: string, label: string, key: string, recodeWhenSeen = true): Column => {
+    const answer = read(key);
+    const recode = recodeWhenSeen ? rec.seen : undefined;
+    return { header, label, importId: { ImportId: key }, type: 'string', get: (r) => answerOr(r, unit, answer(r), recode) };
+  };
   const others = choices
     .filter((c) => c.textEntry)
     .map((c) => text(`${tag}_${c.id}_TEXT`, `${q.text} - ${c.text} - Text`, unit.otherTextKeys.get(c.id)!, false));
@@ -83,7 +110,7 @@ function questionColumns(unit: Unit, o: ExportOptions): Column[] {
     case 'MC':
       if (q.selector === 'MAVR' || q.selector === 'MAHR') {
         const lead = hasOther ? `${q.text} - Selected Choice` : q.text;
-        return [...multiColumns(tag, lead, unit.key, unit, choices, o, rec), ...others];
+        return [...multiColumns(tag, lead, unit.key, read(unit.key), unit, choices, o, rec), ...others];
       }
       return [
         scalar(tag, hasOther ? `${q.text} - Selected Choice` : q.text, { ImportId: unit.key }, unit.key, codes(choices)),
@@ -98,7 +125,7 @@ function questionColumns(unit: Unit, o: ExportOptions): Column[] {
     case 'Matrix':
       if (q.subSelector === 'MultipleAnswer') {
         return rows.flatMap((row, i) =>
-          multiColumns(`${tag}_${row.id}`, `${q.text} - ${row.text}`, unit.rowKeys[i]!, unit, choices, o, rec),
+          multiColumns(`${tag}_${row.id}`, `${q.text} - ${row.text}`, unit.rowKeys[i]!, read(unit.rowKeys[i]!), unit, choices, o, rec),
         );
       }
       return rows.map((row, i) =>
@@ -127,9 +154,8 @@ function questionColumns(unit: Unit, o: ExportOptions): Column[] {
   }
 }
 
-/** The value of `key`, or the seen-but-unanswered recode when the question was shown, or empty. */
-function answerOr(r: SimResponse, unit: Unit, key: string, recode: number | undefined): number | string | undefined {
-  const v = r.answers[key];
+/** The answer `v`, or the seen-but-unanswered recode when the question was shown, or empty. */
+function answerOr(r: SimResponse, unit: Unit, v: unknown, recode: number | undefined): number | string | undefined {
   if (typeof v === 'number' || typeof v === 'string') return v;
   if (v !== undefined && v !== null) return String(v);
   return recode !== undefined && seen(r, unit.key) ? recode : undefined;
@@ -140,14 +166,22 @@ function multiColumns(
   tag: string,
   lead: string,
   key: string,
+  answer: AnswerReader,
   unit: Unit,
   choices: NonNullable<Unit['q']['choices']>,
   o: ExportOptions,
   rec: Recodes,
 ): Column[] {
+  // Every breakout column of the field reads the same list: it is looked up once per response.
+  let lastResponse: SimResponse | undefined;
+  let lastPicked: unknown[] | undefined;
   const picked = (r: SimResponse): unknown[] | undefined => {
-    const v = r.answers[key];
-    return Array.isArray(v) ? v : undefined;
+    if (r !== lastResponse) {
+      const v = answer(r);
+      lastResponse = r;
+      lastPicked = Array.isArray(v) ? v : undefined;
+    }
+    return lastPicked;
   };
   if (!o.breakoutSets) {
     const byId = new Map(choices.map((c) => [c.id, c]));
@@ -166,28 +200,35 @@ function multiColumns(
       },
     ];
   }
-  return choices.map((c) => ({
-    header: `${tag}_${c.id}`,
-    label: `${lead} - ${c.text}`,
-    importId: { ImportId: key, choiceId: c.id },
-    type: 'numeric' as const,
-    valueLabels: new Map([[c.recode, c.text]]),
-    get: (r: SimResponse) => {
-      const ids = picked(r);
-      if (ids?.some((id) => String(id) === c.id)) return c.recode;
-      return rec.multi !== undefined && seen(r, unit.key) ? rec.multi : undefined;
-    },
-  }));
+  return choices.map((c) => {
+    // Generated lists hold numbers: compare those without making a string of each.
+    const n = Number(c.id);
+    const asNumber = String(n) === c.id && !Number.isNaN(n) ? n : undefined;
+    const isChoice = (id: unknown) =>
+      typeof id === 'number' && asNumber !== undefined ? id === asNumber : String(id) === c.id;
+    return {
+      header: `${tag}_${c.id}`,
+      label: `${lead} - ${c.text}`,
+      importId: { ImportId: key, choiceId: c.id },
+      type: 'numeric' as const,
+      valueLabels: new Map([[c.recode, c.text]]),
+      get: (r: SimResponse) => {
+        const ids = picked(r);
+        if (ids?.some(isChoice)) return c.recode;
+        return rec.multi !== undefined && seen(r, unit.key) ? rec.multi : undefined;
+      },
+    };
+  });
 }
 
-function displayOrderColumn(unit: Unit): Column {
+function displayOrderColumn(unit: Unit, answer: AnswerReader): Column {
   return {
     header: `${unit.prefix}${unit.q.exportTag}_DO`,
     label: `${unit.q.text} - Display Order`,
     importId: { ImportId: unit.doKey },
     type: 'string',
     get: (r) => {
-      const v = r.answers[unit.doKey];
+      const v = answer(r);
       return Array.isArray(v) ? v.join('|') : undefined;
     },
   };

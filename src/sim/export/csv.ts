@@ -33,19 +33,16 @@ export function* delimitedPieces(
 ): Generator<string> {
   const quote = quoter(dialect.separator);
   const sep = dialect.separator;
-  const record = (fields: string[]) => dialect.recordPrefix + fields.map(quote).join(sep) + '\r\n';
+  const prefix = dialect.recordPrefix;
+  const record = (fields: string[]) => prefix + fields.map(quote).join(sep) + '\r\n';
   yield record(columns.map((c) => c.header));
   yield record(columns.map((c) => c.label));
   yield record(columns.map((c) => JSON.stringify(c.importId)));
-  const cells = new CellRenderer(o, true);
-  const n = columns.length;
+  const renderer = new CellRenderer(o, true);
+  const cells = columns.map((col, i) => renderer.cellText(col, quote, i === 0 ? '' : sep));
   for (const r of responses) {
-    let line = dialect.recordPrefix;
-    for (let i = 0; i < n; i++) {
-      const col = columns[i]!;
-      const text = cells.render(col, col.get(r));
-      line += (i === 0 ? '' : sep) + (text === '' ? '' : quote(text));
-    }
+    let line = prefix;
+    for (const cell of cells) line += cell(r);
     yield line + '\r\n';
   }
 }

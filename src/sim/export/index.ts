@@ -1,12 +1,13 @@
 import { Readable } from 'node:stream';
-import { ZipFile } from 'yazl';
 import type { BuildExport, ExportFormat, ExportOptions, SimResponse, SimSurvey } from '../contract.ts';
 import { buildColumns } from './columns.ts';
 import { CSV_DIALECT, delimitedPieces, TSV_DIALECT } from './csv.ts';
+import { encodeChunks } from './encode.ts';
 import { jsonPieces, ndjsonPieces } from './json.ts';
 import { selectResponses } from './select.ts';
 import { spssPieces } from './spss.ts';
 import { xmlPieces } from './xml.ts';
+import { zipSingleEntry } from './zip.ts';
 
 export { defaultExportOptions, validateExportOptions } from './options.ts';
 
@@ -42,21 +43,6 @@ export function exportEntryName(surveyName: string, format: ExportFormat): strin
   return `${name}.${EXTENSIONS[format]}`;
 }
 
-const CHUNK_CHARS = 64 * 1024;
-
-/** Groups small text pieces into ~64 KiB encoded chunks (fewer, larger writes). */
-function* encodeChunks(pieces: Iterable<string>, encoding: 'utf8' | 'utf16le'): Generator<Buffer> {
-  let pending = '';
-  for (const piece of pieces) {
-    pending += piece;
-    if (pending.length >= CHUNK_CHARS) {
-      yield Buffer.from(pending, encoding);
-      pending = '';
-    }
-  }
-  if (pending.length > 0) yield Buffer.from(pending, encoding);
-}
-
 /** The file's bytes, generated lazily as the consumer reads (a generator pulled by a stream keeps backpressure). */
 function fileChunks(world: Parameters<BuildExport>[0], survey: SimSurvey, o: ExportOptions): Iterable<Buffer> {
   const rows = (): Iterable<SimResponse> => selectResponses(world, survey.id, o);
@@ -89,14 +75,10 @@ export const buildExport: BuildExport = (world, surveyId, options) => {
     entryName,
     contentType: options.compress ? 'application/zip' : CONTENT_TYPES[options.format],
     open(): NodeJS.ReadableStream {
-      const plain = Readable.from(fileChunks(world, survey, options), { objectMode: false });
-      if (!options.compress) return plain;
-      const zip = new ZipFile();
+      const chunks = fileChunks(world, survey, options);
+      if (!options.compress) return Readable.from(chunks, { objectMode: false });
       // The entry's timestamp is the export's as-of time, so the same export zips to the same bytes.
-      zip.addReadStream(plain, entryName, { mtime: new Date(options.asOf), compress: true });
-      zip.end();
-      plain.on('error', (err) => zip.outputStream.emit('error', err));
-      return zip.outputStream;
+      return zipSingleEntry(chunks, entryName, options.asOf);
     },
   };
 };

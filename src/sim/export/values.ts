@@ -1,6 +1,8 @@
 import type { SimChoice, SimResponse, SimSurvey } from '../contract.ts';
+import { GeneratedResponse } from '../world/answers.ts';
+import { fieldTable } from '../world/fields.ts';
 import { flowUnits, NPS_GROUP_LABELS, type Unit } from '../world/layout.ts';
-import { isoMillis, isoSeconds } from './format.ts';
+import { DateText } from './format.ts';
 import { FINISHED_LABELS, METADATA_SPECS, STATUS_LABELS } from './metadata-columns.ts';
 
 /**
@@ -78,17 +80,20 @@ export interface JsonSelection {
 /** Default selection of the json export: every metadata field of the default set. */
 export const DEFAULT_JSON_SELECTION: JsonSelection = { metadataIds: METADATA_SPECS.map((s) => s[0]) };
 
+/** A formatting cache (the texts are those of `isoSeconds` and `isoMillis`), shared by every caller. */
+const dateText = new DateText();
+
 function metaValue(r: SimResponse, id: string): unknown {
   const m = r.meta;
   switch (id) {
     case 'startDate':
-      return isoSeconds(m.startDate);
+      return dateText.isoSeconds(m.startDate);
     case 'endDate':
-      return isoSeconds(m.endDate);
+      return dateText.isoSeconds(m.endDate);
     case 'recordedDate':
-      return r.inProgress ? undefined : isoMillis(m.recordedDate);
+      return r.inProgress ? undefined : dateText.isoMillis(m.recordedDate);
     case 'lastModifiedDate':
-      return isoMillis(m.lastModifiedDate);
+      return dateText.isoMillis(m.lastModifiedDate);
     case '_recordId':
       return r.responseId;
     case 'finished':
@@ -110,7 +115,7 @@ export function responseValues(survey: SimSurvey, r: SimResponse, sel: JsonSelec
     const v = metaValue(r, id);
     if (v !== undefined) values[id] = v;
   }
-  for (const [key, v] of Object.entries(r.answers)) {
+  for (const [key, v] of GeneratedResponse.entriesOf(r, fieldTable(survey))) {
     if (v === undefined || v === null) continue;
     const info = byKey.get(key);
     if (info) {
