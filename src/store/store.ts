@@ -41,8 +41,13 @@ export interface UpsertResult {
   inserted: number;
   /** Stored responses whose content changed, or that were marked deleted (restored). */
   updated: number;
-  /** Stored responses with identical content: not rewritten. */
+  /** Stored responses with identical content, or stored in a newer version (see `stale`): not rewritten. */
   unchanged: number;
+  /**
+   * Of `unchanged`: records whose `meta.lastModifiedDate` is strictly older than the stored response's (an
+   * overlapping writer carried an older export); the newer stored version is kept, in every table.
+   */
+  stale: number;
   /** Of `updated`: responses that had `deleted_at` set and were restored. */
   restored: number;
   /** Earlier copies of a response id repeated within the batch (the last copy wins). */
@@ -142,8 +147,12 @@ export interface StoreTx {
   /**
    * Upserts a batch by (`survey_id`, `response_id`) into `responses`, the wide table and (when enabled) `answers`;
    * clears `deleted_at` (restore) and removes an in-progress row of the same id. Identical content is not
-   * rewritten. Columns whose values no longer fit are widened first; columns seen non-null for the first time are
-   * added. Every value key must belong to `layout` (from `ensureLayout`).
+   * rewritten. A record whose `meta.lastModifiedDate` is strictly older than the stored response's is not written
+   * either (counted `unchanged` and `stale`): Qualtrics moves that date forward on every edit, so it is an older
+   * version carried by an overlapping writer. Equal or newer dates, or a date unknown on either side, write as
+   * usual (a full refresh re-exports the same dates and still restores a deleted response). Columns whose values
+   * no longer fit are widened first; columns seen non-null for the first time are added. Every value key must
+   * belong to `layout` (from `ensureLayout`).
    */
   upsertResponses(surveyId: string, layout: Layout, records: readonly StoreRecord[]): Promise<UpsertResult>;
   /** Same as `store.ensureLayout`, inside this transaction. */

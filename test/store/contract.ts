@@ -9,6 +9,7 @@ import type { Store, StoreErrorCode } from '../../src/store/index.ts';
 import { lifecycleContract } from './contract-lifecycle.ts';
 import { schemaContract } from './contract-schema.ts';
 import { inheritedKeysContract } from './contract-inherited-keys.ts';
+import { versionsContract } from './contract-versions.ts';
 import { writesContract } from './contract-writes.ts';
 
 /** A store on a database of its own, with raw access for assertions. */
@@ -83,6 +84,7 @@ export function describeStoreContract(
     schemaContract(ctx);
     writesContract(ctx);
     inheritedKeysContract(ctx);
+    versionsContract(ctx);
     lifecycleContract(ctx);
   });
 }

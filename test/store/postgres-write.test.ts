@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL write path beyond the contract: a batch mixing new, edited, unchanged, restored and repeated
  * responses (counts, both tables, answers, in-progress rows), widening found after COPY data was already sent,
- * several upserts in one transaction, two processes writing one survey at once, and bad input in a later chunk.
+ * several upserts in one transaction, two processes writing one survey at once (also with the late one carrying an
+ * older export), and bad input in a later chunk.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.ts';
@@ -151,6 +152,57 @@ describe('PostgreSQL write path', () => {
       expect([rb.inserted, rb.updated, rb.unchanged]).toEqual([0, 400, 0]);
       expect(await a.store.countResponses(SURVEY)).toBe(401);
       expect((await a.store.getResponse(SURVEY, 'R_399'))?.wide).toMatchObject({ q2: 'b' });
+    } finally {
+      await a.store.close();
+      await b.store.close();
+    }
+  });
+
+  it('a late writer carrying an older export waits its turn, then keeps the newer rows its predecessor wrote', async () => {
+    const url = freshUrl();
+    const schema = `w${seq}`;
+    const a = await openWithSurvey(url, true);
+    const older = (id: string, i: number) => rec(id, { QID1: i, QID2_TEXT: 'old' }, { lastModifiedDate: '2024-05-01T09:00:00.000Z' });
+    const newer = (id: string, i: number) => rec(id, { QID1: i, QID2_TEXT: 'new' }, { lastModifiedDate: '2024-05-02T09:00:00.000Z' });
+    const ids = Array.from({ length: 300 }, (_, i) => `R_${i}`);
+    await a.store.transaction((tx) => tx.upsertResponses(SURVEY, a.layout, ids.map(older)));
+    const b = { store: await PostgresStore.open(url), layout: a.layout };
+    try {
+      let commitA: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        commitA = resolve;
+      });
+      let written = false;
+      // A (the successor) writes the newer export; B (the stalled worker) arrives with the older one meanwhile.
+      const first = a.store.transaction(async (tx) => {
+        const result = await tx.upsertResponses(SURVEY, a.layout, ids.map(newer));
+        written = true;
+        await held;
+        return result;
+      });
+      while (!written) await new Promise((resolve) => setTimeout(resolve, 10));
+      const second = b.store.transaction((tx) =>
+        tx.upsertResponses(SURVEY, b.layout, [...ids.map(older), older('R_late', 1)]),
+      );
+      while ((await server.sql(`SELECT 1 FROM pg_locks WHERE NOT granted`)).length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      commitA();
+      const [ra, rb] = await Promise.all([first, second]);
+      expect([ra.updated, ra.stale]).toEqual([300, 0]);
+      expect([rb.inserted, rb.updated, rb.unchanged, rb.stale]).toEqual([1, 0, 300, 300]);
+      const back = await a.store.getResponse(SURVEY, 'R_299');
+      expect(back?.values).toEqual({ QID1: 299, QID2_TEXT: 'new' });
+      expect(back?.wide).toMatchObject({ q1: 299, q2: 'new' });
+      expect(back?.meta.lastModifiedDate).toBe('2024-05-02T09:00:00.000Z');
+      expect(await a.store.getAnswers(SURVEY, 'R_299')).toEqual([
+        { columnKey: 'QID1', importId: 'QID1', value: '299', label: null },
+        { columnKey: 'QID2_TEXT', importId: 'QID2_TEXT', value: 'new', label: null },
+      ]);
+      const stored = await server.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${schema}.responses WHERE values_json::text LIKE '%"old"%'`,
+      );
+      expect(stored[0]?.n).toBe(1);
     } finally {
       await a.store.close();
       await b.store.close();

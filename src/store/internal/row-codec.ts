@@ -87,6 +87,17 @@ export function decodeCell(type: SqlType | null, raw: unknown): StoreValue {
 }
 
 /**
+ * Whether `incoming` is strictly earlier than `stored`, both ISO-8601 dates (a response's `lastModifiedDate`
+ * against the stored one). False when either is missing, not text, or unreadable: only a known older version is
+ * ever refused. Equal text is decided without parsing, which is the common case of a full refresh.
+ */
+export function isOlder(incoming: unknown, stored: unknown): boolean {
+  if (typeof incoming !== 'string' || typeof stored !== 'string' || incoming === stored) return false;
+  // NaN (unreadable text) compares false either way.
+  return Date.parse(incoming) < Date.parse(stored);
+}
+
+/**
  * `values[key]` when `values` has `key` as its own property, else undefined: a key every object inherits
  * (`constructor`, `toString`, `__proto__`) must not read the inherited member. For paths off the hot loop.
  */

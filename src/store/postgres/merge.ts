@@ -2,8 +2,10 @@
  * The merge of a staged batch: one statement that probes the survey's stored rows once per staged response (an
  * index probe, never a scan of the survey), inserts the new responses plainly into `responses` and the wide table,
  * upserts the changed ones (`INSERT … ON CONFLICT DO UPDATE … WHERE` the content hash differs), and removes
- * in-progress rows of the responses written. Plain inserts are safe because writers of one survey take turns (the
- * caller holds the survey's write lock), so a response the probe does not find cannot appear before the insert.
+ * in-progress rows of the responses written. A staged response older than the stored one (an earlier
+ * `last_modified_date`, both known) is skipped like an unchanged one: the newer stored version stays. Plain inserts
+ * are safe because writers of one survey take turns (the caller holds the survey's write lock), so a response the
+ * probe does not find cannot appear before the insert.
  */
 import type pg from 'pg';
 import { quoteIdent } from '../internal/names.ts';
@@ -27,7 +29,7 @@ export async function mergeStage(
   stage: string,
   total: number,
   now: string,
-): Promise<Pick<UpsertResult, 'inserted' | 'updated' | 'unchanged' | 'restored'>> {
+): Promise<Pick<UpsertResult, 'inserted' | 'updated' | 'unchanged' | 'stale' | 'restored'>> {
   const wide = typedColumns(state).map((c) => quoteIdent(c.sqlName));
   const wideTable = quoteIdent(state.tableName);
   const stageCells = wide.map((_, i) => `, s.w${i}`).join('');
@@ -37,15 +39,18 @@ export async function mergeStage(
   // Each staged row is read back by its ctid (a TID scan): the plan is the same whatever the planner guesses of
   // the fresh temp table, with no join that could hash or sort the stage.
   const staged = (where: string) => `FROM probe o CROSS JOIN LATERAL (SELECT * FROM ${stage} t WHERE t.ctid = o.at OFFSET 0) s WHERE ${where}`;
-  const { rows } = await db.query<{ existing: number; unchanged: number; restored: number }>(
+  const { rows } = await db.query<{ existing: number; unchanged: number; stale: number; restored: number }>(
     // LATERAL … LIMIT 1 keeps the probe an index lookup per staged row; hashing the survey's whole `responses`
-    // instead would make every batch cost as much as the survey.
+    // instead would make every batch cost as much as the survey. `same` means "not written": identical content,
+    // or an older version (`stale`; a comparison with a null date is null, so unknown dates never skip).
     `WITH probe AS MATERIALIZED (
-       SELECT s.ctid AS at, p.row_hash IS NOT NULL AS found, coalesce(p.row_hash = s.row_hash AND NOT p.deleted, false) AS same,
-         coalesce(p.deleted, false) AS deleted
-       FROM ${stage} s LEFT JOIN LATERAL (
-         SELECT r.row_hash, r.deleted_at IS NOT NULL AS deleted FROM responses r
-         WHERE r.survey_id = $1 AND r.response_id = s.response_id LIMIT 1) p ON true),
+       SELECT q.at, q.found, q.same OR q.stale AS same, q.stale, q.deleted AND NOT q.stale AS restored
+       FROM (
+         SELECT s.ctid AS at, p.row_hash IS NOT NULL AS found, coalesce(p.row_hash = s.row_hash AND NOT p.deleted, false) AS same,
+           coalesce(s.last_modified_date < p.last_modified_date, false) AS stale, coalesce(p.deleted, false) AS deleted
+         FROM ${stage} s LEFT JOIN LATERAL (
+           SELECT r.row_hash, r.deleted_at IS NOT NULL AS deleted, r.last_modified_date FROM responses r
+           WHERE r.survey_id = $1 AND r.response_id = s.response_id LIMIT 1) p ON true) q),
      fresh AS (
        INSERT INTO responses (survey_id, response_id, ${responseCols}, synced_at)
        SELECT $1, s.response_id, ${responseCells}, $2 ${staged('NOT o.found')}),
@@ -74,12 +79,12 @@ export async function mergeStage(
              : ''
          }
      SELECT count(*) FILTER (WHERE found)::int AS existing, count(*) FILTER (WHERE same)::int AS unchanged,
-       count(*) FILTER (WHERE deleted)::int AS restored
+       count(*) FILTER (WHERE stale)::int AS stale, count(*) FILTER (WHERE restored)::int AS restored
      FROM probe`,
     [state.surveyId, now],
   );
-  const { existing, unchanged, restored } = rows[0]!;
-  const counts = { inserted: total - existing, updated: existing - unchanged, unchanged, restored };
+  const { existing, unchanged, stale, restored } = rows[0]!;
+  const counts = { inserted: total - existing, updated: existing - unchanged, unchanged, stale, restored };
   if (state.longAnswers && counts.inserted + counts.updated > 0) {
     if (counts.updated > 0) {
       await db.query(

@@ -42,6 +42,7 @@ export async function upsertResponses(
     inserted: 0,
     updated: 0,
     unchanged: 0,
+    stale: 0,
     restored: 0,
     duplicates: records.length - unique.length,
     widened: [],

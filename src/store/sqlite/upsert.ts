@@ -1,12 +1,22 @@
 /**
  * The write path: one batch of records into `responses`, the wide table and `answers`, inside the caller's
- * transaction. Stored rows are looked up once per batch; identical content (same row hash) is skipped without a
- * write; new rows take a plain INSERT, changed ones an upsert; statements are prepared once.
+ * transaction. Stored rows are looked up once per chunk; identical content (same row hash) and older versions (an
+ * earlier `last_modified_date` than the stored one) are skipped without a write; new rows take a plain INSERT,
+ * changed ones an upsert; statements are prepared once.
  */
 import type Database from 'better-sqlite3';
 import { encodeBatch } from '../internal/batch-encoder.ts';
 import { quoteIdent } from '../internal/names.ts';
-import { cellText, checkResponseId, encodeCell, encodeMeta, META_COLUMNS, ownValue, rowHash } from '../internal/row-codec.ts';
+import {
+  cellText,
+  checkResponseId,
+  encodeCell,
+  encodeMeta,
+  isOlder,
+  META_COLUMNS,
+  ownValue,
+  rowHash,
+} from '../internal/row-codec.ts';
 import type { UpsertResult } from '../store.ts';
 import type { SqlType, StoreRecord, StoreValue } from '../types.ts';
 import { applyTypes, type LayoutState, type WideStatements } from './layouts.ts';
@@ -17,12 +27,16 @@ const CHUNK = 256;
 /** Wide-table parameters before the cells: row_id, response_id, synced_at. */
 const FIXED = 3;
 
+/** Index of `last_modified_date` in the encoded metadata. */
+const LAST_MODIFIED = META_COLUMNS.findIndex((m) => m.field === 'lastModifiedDate');
+
 /** What the lookup returns of a stored response. */
 interface StoredRow {
   rowId: number;
   id: string;
   hash: string;
   deletedAt: string | null;
+  lastModified: string | null;
 }
 
 /** Statements that do not depend on a survey's layout, prepared once per connection. */
@@ -38,7 +52,8 @@ export class WriteStatements {
   constructor(db: Database.Database) {
     const meta = META_COLUMNS.map((m) => m.column);
     this.lookup = db.prepare(
-      `SELECT row_id AS rowId, response_id AS id, row_hash AS hash, deleted_at AS deletedAt FROM responses
+      `SELECT row_id AS rowId, response_id AS id, row_hash AS hash, deleted_at AS deletedAt,
+         last_modified_date AS lastModified FROM responses
        WHERE survey_id = ? AND response_id IN (SELECT value FROM json_each(?))`,
     );
     const insert = `INSERT INTO responses (survey_id, response_id, ${meta.join(', ')}, values_json, labels_json,
@@ -74,6 +89,7 @@ export function upsertResponses(
     inserted: 0,
     updated: 0,
     unchanged: 0,
+    stale: 0,
     restored: 0,
     duplicates: records.length - unique.length,
     widened: [],
@@ -120,10 +136,16 @@ function writeChunk(
   rp[rp.length - 1] = now;
   for (const { record, cells, valuesJson } of batch.records) {
     const id = record.responseId;
-    const labelsJson = record.labels ? JSON.stringify(record.labels) : null;
     const meta = encodeMeta(record.meta, id);
-    const hash = rowHash(valuesJson, labelsJson, meta);
     const prev = existing.get(id);
+    // Writers of one survey take turns, but a late one may carry an older export: the newer stored version stays.
+    if (prev && isOlder(meta[LAST_MODIFIED], prev.lastModified)) {
+      result.unchanged++;
+      result.stale++;
+      continue;
+    }
+    const labelsJson = record.labels ? JSON.stringify(record.labels) : null;
+    const hash = rowHash(valuesJson, labelsJson, meta);
     if (prev && prev.hash === hash && prev.deletedAt === null) {
       result.unchanged++;
       continue;
