@@ -72,19 +72,36 @@ export async function loadExport(opened: OpenedExport, input: LoadInput): Promis
       const batch: LoadCounts = { exported: 0, inserted: 0, updated: 0, unchanged: 0, restored: 0 };
       const last = await store.transaction(async (tx) => {
         const began = Date.now();
-        let chunk: StoreRecord[] = [];
-        while (!next.done) {
-          const row = toStoreRecord(next.value, keys);
-          maxLastModified = laterDate(maxLastModified, row.meta.lastModifiedDate);
-          chunk.push(row);
-          batch.exported++;
-          next = await iterator.next();
-          if (chunk.length < chunkSize && batch.exported < size && !next.done) continue;
-          const upserted = await tx.upsertResponses(surveyId, layout, chunk);
+        // The chunk being written while the next one is parsed: a server-side store (PostgreSQL) merges one chunk
+        // while JavaScript reads the next. Store calls never overlap: a chunk is written only after the previous
+        // one is done.
+        let writing: Promise<void> | null = null;
+        const write = async (records: StoreRecord[]) => {
+          const upserted = await tx.upsertResponses(surveyId, layout, records);
           await tx.addRunCounts(runId, runCountsOf(upserted));
           add(batch, upserted);
-          chunk = [];
-          if (batch.exported >= size || Date.now() - began >= MAX_TRANSACTION_MS) break;
+        };
+        try {
+          let chunk: StoreRecord[] = [];
+          while (!next.done) {
+            const row = toStoreRecord(next.value, keys);
+            maxLastModified = laterDate(maxLastModified, row.meta.lastModifiedDate);
+            chunk.push(row);
+            batch.exported++;
+            next = await iterator.next();
+            if (chunk.length < chunkSize && batch.exported < size && !next.done) continue;
+            await writing;
+            writing = write(chunk);
+            // Its failure is taken when it is awaited (next chunk or below), not reported as unhandled meanwhile.
+            writing.catch(() => undefined);
+            chunk = [];
+            if (batch.exported >= size || Date.now() - began >= MAX_TRANSACTION_MS) break;
+          }
+          await writing;
+        } catch (err) {
+          // Never leave a store call running behind a failed parse: the transaction rolls back after it.
+          await writing?.catch(() => undefined);
+          throw err;
         }
         if (!next.done) return false;
         await tx.setSyncState(surveyId, input.finalState(maxLastModified));

@@ -52,18 +52,23 @@ let dir: string;
 let store: Store;
 /** Per committed or failed transaction: responses written, whether it set the sync state. */
 let transactions: Array<{ rows: number; setState: boolean }>;
+/** The store's nth write (1-based) fails, when set. */
+let failWrite: number | null;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'qsync-load-'));
   store = await openStore(join(dir, 'q.db'));
   await store.saveSurvey({ id: SURVEY, name: 'Load boundaries' });
   transactions = [];
+  failWrite = null;
+  let writes = 0;
   const transaction = store.transaction.bind(store);
   store.transaction = <T>(fn: (tx: StoreTx) => Promise<T>) =>
     transaction((tx) => {
       const seen = { rows: 0, setState: false };
       transactions.push(seen);
-      const upsertResponses: StoreTx['upsertResponses'] = (surveyId, layout, records) => {
+      const upsertResponses: StoreTx['upsertResponses'] = async (surveyId, layout, records) => {
+        if (++writes === failWrite) throw new Error('disk full');
         seen.rows += records.length;
         return tx.upsertResponses(surveyId, layout, records);
       };
@@ -126,6 +131,17 @@ describe('loadExport transactions', () => {
     expect(await store.countResponses(SURVEY)).toBe(6000);
     expect((await store.getSyncState(SURVEY))?.continuationToken ?? null).toBeNull();
     expect((await store.getRun(runId))?.inserted).toBe(6000);
+    expect(opened.closed).toBe(true);
+  });
+
+  it('a failed write, taken while the next chunk is read, rolls back its transaction and stops the load', async () => {
+    const runId = await store.startRun({ surveyId: SURVEY, kind: 'responses' });
+    failWrite = 4; // the second chunk of the second transaction (chunks of 2,000, transactions of 3,000)
+    const opened = exportOf(10_000);
+    await expect(loadExport(opened, { store, surveyId: SURVEY, runId, batchSize: 3000, finalState })).rejects.toThrow('disk full');
+    expect(await store.countResponses(SURVEY)).toBe(3000);
+    expect((await store.getRun(runId))?.inserted).toBe(3000);
+    expect((await store.getSyncState(SURVEY))?.continuationToken ?? null).toBeNull();
     expect(opened.closed).toBe(true);
   });
 });
