@@ -16,6 +16,11 @@ export interface LoadCounts {
   updated: number;
   unchanged: number;
   restored: number;
+  /**
+   * Records older than the stored version of their response, skipped (included in `unchanged`): another writer
+   * stored a newer export of this survey meanwhile.
+   */
+  stale: number;
 }
 
 /** What `loadExport` needs. */
@@ -56,7 +61,7 @@ const MAX_TRANSACTION_MS = 15_000;
  */
 export async function loadExport(opened: OpenedExport, input: LoadInput): Promise<LoadCounts> {
   const { store, surveyId, runId } = input;
-  const counts: LoadCounts = { exported: 0, inserted: 0, updated: 0, unchanged: 0, restored: 0 };
+  const counts: LoadCounts = { exported: 0, inserted: 0, updated: 0, unchanged: 0, restored: 0, stale: 0 };
   let maxLastModified: string | null = null;
   const iterator = opened.records()[Symbol.asyncIterator]();
   try {
@@ -69,7 +74,7 @@ export async function loadExport(opened: OpenedExport, input: LoadInput): Promis
     let next = await iterator.next();
     for (;;) {
       if (input.signal?.aborted) throw new APIUserAbortError('sync aborted by the caller between batches');
-      const batch: LoadCounts = { exported: 0, inserted: 0, updated: 0, unchanged: 0, restored: 0 };
+      const batch: LoadCounts = { exported: 0, inserted: 0, updated: 0, unchanged: 0, restored: 0, stale: 0 };
       const last = await store.transaction(async (tx) => {
         const began = Date.now();
         // The chunk being written while the next one is parsed: a server-side store (PostgreSQL) merges one chunk
@@ -124,6 +129,7 @@ function runCountsOf(r: UpsertResult) {
 }
 
 function add(counts: LoadCounts, r: Omit<LoadCounts, 'exported'>): void {
+  counts.stale += r.stale;
   counts.inserted += r.inserted;
   counts.updated += r.updated;
   // Repeats of an id within one batch are not counted: the last copy is the one stored.

@@ -56,6 +56,7 @@ export async function syncResponses(input: ResponsesInput): Promise<ResponsesOut
     updated: first.updated + next.updated,
     unchanged: first.unchanged + next.unchanged,
     restored: first.restored + next.restored,
+    stale: first.stale + next.stale,
   };
 }
 
@@ -78,6 +79,9 @@ async function exportOnce(input: ResponsesInput): Promise<ResponsesOutcome> {
     input.logger.info({}, `${surveyId}: ${plan.mode} export: ${plan.reason}`);
     try {
       const counts = await exportAndLoad(input, plan, state);
+      if (counts.stale > 0) {
+        input.logger.warn({}, `${surveyId}: ${counts.stale} exported responses were older than the stored ones and were kept as stored (another writer synced this survey meanwhile)`);
+      }
       return { ...counts, mode: plan.mode, resumed: plan.resume !== null };
     } catch (err) {
       if (attempt >= 3 || input.signal?.aborted) throw err;

@@ -21,14 +21,15 @@ const columns = buildColumnMap('current', [
 ]);
 const keys = columns.columns.map((c) => c.key);
 
-function record(i: number): ExportRecord {
+/** Response `i` as last modified `ageMs` before its newest version. */
+function record(i: number, ageMs = 0): ExportRecord {
   const id = `R_${String(i).padStart(15, '0')}`;
-  const date = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
-  return { responseId: id, index: i, statusCode: 0, values: { [keys[0]!]: id, [keys[1]!]: date, [keys[2]!]: i } };
+  const date = new Date(Date.UTC(2026, 0, 1) + i * 1000 - ageMs).toISOString();
+  return { responseId: id, index: i, statusCode: 0, values: { [keys[0]!]: id, [keys[1]!]: date, [keys[2]!]: i + ageMs } };
 }
 
 /** An export of `n` records whose iteration throws after `failAfter` records, when given. */
-function exportOf(n: number, failAfter?: number): OpenedExport & { closed: boolean } {
+function exportOf(n: number, failAfter?: number, ageMs = 0): OpenedExport & { closed: boolean } {
   const opened = {
     progressId: 'ES_test',
     fileId: 'file',
@@ -38,7 +39,7 @@ function exportOf(n: number, failAfter?: number): OpenedExport & { closed: boole
     async *records(): AsyncGenerator<ExportRecord> {
       for (let i = 0; i < n; i++) {
         if (failAfter !== undefined && i === failAfter) throw new Error('download cut');
-        yield record(i);
+        yield record(i, ageMs);
       }
     },
     async close() {
@@ -143,5 +144,13 @@ describe('loadExport transactions', () => {
     expect((await store.getRun(runId))?.inserted).toBe(3000);
     expect((await store.getSyncState(SURVEY))?.continuationToken ?? null).toBeNull();
     expect(opened.closed).toBe(true);
+  });
+
+  it('counts the records older than the stored versions, and keeps the stored ones', async () => {
+    const runId = await store.startRun({ surveyId: SURVEY, kind: 'responses' });
+    await loadExport(exportOf(500), { store, surveyId: SURVEY, runId, batchSize: 5000, finalState });
+    const late = await loadExport(exportOf(500, undefined, 60_000), { store, surveyId: SURVEY, runId, batchSize: 5000, finalState });
+    expect(late).toMatchObject({ exported: 500, inserted: 0, updated: 0, unchanged: 500, stale: 500 });
+    expect((await store.getResponse(SURVEY, record(7).responseId!))?.values[keys[2]!]).toBe(7);
   });
 });
