@@ -105,7 +105,19 @@ async function change(sim: SimChild, action: 'add' | 'edit', count: number): Pro
   if (!res.ok) throw new Error(`control ${action}: ${res.status}`);
 }
 
-const perSec = (rows: number, ms: number) => Math.round((rows / ms) * 1000);
+export const perSec = (rows: number, ms: number) => Math.round((rows / ms) * 1000);
+
+/** The figures of a full sync: whole run, its export and load phases, rows/s of each, peak RSS. */
+export function fullSyncFigures(full: SyncChildResult): BenchRow['figures'] {
+  return {
+    ms: full.ms,
+    rowsPerSec: perSec(full.exported, full.ms),
+    exportMs: full.exportMs,
+    loadMs: full.loadMs,
+    loadRowsPerSec: perSec(full.exported, full.loadMs),
+    peakRssMb: full.peakRssMb,
+  };
+}
 
 /** Full sync (and native import) at each size; at the largest, the incremental sync too. */
 export async function benchSync(sizes: readonly number[] = SIZES): Promise<BenchRow[]> {
@@ -117,17 +129,7 @@ export async function benchSync(sizes: readonly number[] = SIZES): Promise<Bench
       const db = join(dir, 'qsync.db');
       const full = await syncChild(sim, db);
       const label = n.toLocaleString('en-US');
-      rows.push({
-        label: `qsync sync, full, ${label} responses`,
-        figures: {
-          ms: full.ms,
-          rowsPerSec: perSec(full.exported, full.ms),
-          exportMs: full.exportMs,
-          loadMs: full.loadMs,
-          loadRowsPerSec: perSec(full.exported, full.loadMs),
-          peakRssMb: full.peakRssMb,
-        },
-      });
+      rows.push({ label: `qsync sync, full, ${label} responses`, figures: fullSyncFigures(full) });
       const native = await nativeImport(sim, db, dir);
       rows.push({
         label: `sqlite3 .import of the same CSV (${native.csvMb} MB), ${label} rows`,

@@ -16,7 +16,7 @@ import { type PostgresServer, startPostgres } from '../test/support/postgres.ts'
 import type { BenchCase, BenchRow } from './run.ts';
 import { type SimChild, startSimChild } from './sim-child.ts';
 import { runPsql } from './store-postgres.ts';
-import { syncChild } from './sync-full.ts';
+import { fullSyncFigures, perSec, syncChild } from './sync-full.ts';
 
 const SIZES = [100_000, 1_000_000];
 
@@ -73,8 +73,6 @@ async function psqlCopy(server: PostgresServer, sim: SimChild, qsyncUrl: string,
   return { ms, rows: Number(n), peakRssMb: Math.round(peakKb / 102.4) / 10, csvMb: Math.round(statSync(data).size / 1e5) / 10 };
 }
 
-const perSec = (rows: number, ms: number) => Math.round((rows / ms) * 1000);
-
 /** Full sync into PostgreSQL and the `\copy` baseline at each size, on one server. */
 export async function benchSyncPostgres(sizes: readonly number[] = SIZES): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
@@ -89,17 +87,7 @@ export async function benchSyncPostgres(sizes: readonly number[] = SIZES): Promi
         const native = await psqlCopy(server, sim, url, dir);
         if (native.rows !== n) throw new Error(`\\copy loaded ${native.rows} rows, expected ${n}`);
         const label = n.toLocaleString('en-US');
-        rows.push({
-          label: `qsync sync into PostgreSQL, full, ${label} responses`,
-          figures: {
-            ms: full.ms,
-            rowsPerSec: perSec(full.exported, full.ms),
-            exportMs: full.exportMs,
-            loadMs: full.loadMs,
-            loadRowsPerSec: perSec(full.exported, full.loadMs),
-            peakRssMb: full.peakRssMb,
-          },
-        });
+        rows.push({ label: `qsync sync into PostgreSQL, full, ${label} responses`, figures: fullSyncFigures(full) });
         rows.push({
           label: `psql \\copy of the same CSV (${native.csvMb} MB), ${label} rows`,
           figures: { ms: native.ms, rowsPerSec: perSec(n, native.ms), loadRowsPerSec: perSec(n, native.ms), peakRssMb: native.peakRssMb },
