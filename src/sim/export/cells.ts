@@ -6,8 +6,8 @@ const NEWLINES = /\r\n|\r|\n/g;
 /** Integers whose cell text a column keeps in a table (recodes, ranks, counts, seen-but-unanswered codes). */
 const INT_MIN = -1024;
 const INT_MAX = 1024;
-/** Distinct strings a column's text map holds before it starts over (bounds memory on free text). */
-const STRING_CACHE_LIMIT = 4096;
+/** Distinct values a column's text map holds before it starts over (bounds memory on free text). */
+const OTHERS_CACHE_LIMIT = 4096;
 /** Lookups after which a column's text map is dropped if most of them missed. */
 const CACHE_PROBATION = 2048;
 
@@ -39,8 +39,8 @@ export class CellRenderer {
    * One column's cell as a function of the response: `lead + escapeText(render(col, col.get(r)))`, or just `lead`
    * for an empty cell (`lead` is the separator that goes before the cell in its record, so a record is one
    * concatenation per cell). Most cells repeat a few values, so each column keeps the texts of small integers
-   * (codes, counts, ranks) in a table and of strings in a map, the map dropped for a column whose values hardly
-   * repeat (ids, e-mail addresses); dates go straight to the zone's formatter. `escapeText` must leave a date's text
+   * (codes, counts, ranks) in a table and of other values in a map, the map dropped for a column whose values
+   * hardly repeat (ids, e-mail addresses); dates go straight to the zone's formatter. `escapeText` must leave a date's text
    * alone (digits, `-`, `:` and a space inside), as quoting and xml escaping do.
    */
   cellText(col: Column, escapeText: (text: string) => string, lead = ''): (r: SimResponse) => string {
@@ -57,28 +57,28 @@ export class CellRenderer {
       };
     }
     const ints = new Array<string | undefined>(INT_MAX - INT_MIN).fill(undefined);
-    let strings: Map<string, string> | undefined = new Map();
+    let others: Map<number | string, string> | undefined = new Map();
     let lookups = 0;
     let misses = 0;
     return (r) => {
       const v = get(r);
       if (v === undefined) return lead;
-      if (typeof v === 'number') {
-        if (!(v >= INT_MIN && v < INT_MAX && Number.isInteger(v))) return slow(v);
+      if (typeof v === 'number' && v >= INT_MIN && v < INT_MAX && Number.isInteger(v)) {
         const slot = v - INT_MIN;
         let text = ints[slot];
         if (text === undefined) ints[slot] = text = slow(v);
         return text;
       }
-      if (strings === undefined) return slow(v);
-      let text = strings.get(v);
+      // Strings and decimals (slider positions).
+      if (others === undefined) return slow(v);
+      let text = others.get(v);
       if (text === undefined) {
         text = slow(v);
         misses++;
-        if (strings.size >= STRING_CACHE_LIMIT) strings.clear();
-        strings.set(v, text);
+        if (others.size >= OTHERS_CACHE_LIMIT) others.clear();
+        others.set(v, text);
       }
-      if (++lookups === CACHE_PROBATION && misses * 2 > lookups) strings = undefined;
+      if (++lookups === CACHE_PROBATION && misses * 2 > lookups) others = undefined;
       return text;
     };
   }

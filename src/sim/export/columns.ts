@@ -172,7 +172,11 @@ function multiColumns(
   o: ExportOptions,
   rec: Recodes,
 ): Column[] {
-  // Every breakout column of the field reads the same list: it is looked up once per response.
+  // Every breakout column of the field reads the same list: it is looked up once per response, and which choices
+  // it holds is worked out then, for all of them (`chosen[i]` is 1 when choice `i` is in it).
+  const indexesById = new Map<string, number[]>();
+  for (const [i, c] of choices.entries()) indexesById.set(c.id, [...(indexesById.get(c.id) ?? []), i]);
+  const chosen = new Uint8Array(choices.length);
   let lastResponse: SimResponse | undefined;
   let lastPicked: unknown[] | undefined;
   const picked = (r: SimResponse): unknown[] | undefined => {
@@ -180,6 +184,11 @@ function multiColumns(
       const v = answer(r);
       lastResponse = r;
       lastPicked = Array.isArray(v) ? v : undefined;
+      chosen.fill(0);
+      // A value names a choice when its text is the choice id (numbers as `String` writes them).
+      for (const id of lastPicked ?? []) {
+        for (const i of indexesById.get(typeof id === 'string' ? id : String(id)) ?? []) chosen[i] = 1;
+      }
     }
     return lastPicked;
   };
@@ -194,31 +203,23 @@ function multiColumns(
         get: (r) => {
           const ids = picked(r);
           if (!ids) return rec.seen !== undefined && seen(r, unit.key) ? rec.seen : undefined;
-          const chosen = ids.map((id) => byId.get(String(id))).filter((c) => c !== undefined);
-          return chosen.map((c) => (o.useLabels ? c.text : String(c.recode))).join(',');
+          const hits = ids.map((id) => byId.get(String(id))).filter((c) => c !== undefined);
+          return hits.map((c) => (o.useLabels ? c.text : String(c.recode))).join(',');
         },
       },
     ];
   }
-  return choices.map((c) => {
-    // Generated lists hold numbers: compare those without making a string of each.
-    const n = Number(c.id);
-    const asNumber = String(n) === c.id && !Number.isNaN(n) ? n : undefined;
-    const isChoice = (id: unknown) =>
-      typeof id === 'number' && asNumber !== undefined ? id === asNumber : String(id) === c.id;
-    return {
-      header: `${tag}_${c.id}`,
-      label: `${lead} - ${c.text}`,
-      importId: { ImportId: key, choiceId: c.id },
-      type: 'numeric' as const,
-      valueLabels: new Map([[c.recode, c.text]]),
-      get: (r: SimResponse) => {
-        const ids = picked(r);
-        if (ids?.some(isChoice)) return c.recode;
-        return rec.multi !== undefined && seen(r, unit.key) ? rec.multi : undefined;
-      },
-    };
-  });
+  return choices.map((c, i) => ({
+    header: `${tag}_${c.id}`,
+    label: `${lead} - ${c.text}`,
+    importId: { ImportId: key, choiceId: c.id },
+    type: 'numeric' as const,
+    valueLabels: new Map([[c.recode, c.text]]),
+    get: (r: SimResponse) => {
+      if (picked(r) !== undefined && chosen[i] === 1) return c.recode;
+      return rec.multi !== undefined && seen(r, unit.key) ? rec.multi : undefined;
+    },
+  }));
 }
 
 function displayOrderColumn(unit: Unit, answer: AnswerReader): Column {

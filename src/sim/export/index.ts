@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { BuildExport, ExportFormat, ExportOptions, SimResponse, SimSurvey } from '../contract.ts';
 import { buildColumns } from './columns.ts';
-import { CSV_DIALECT, delimitedPieces, TSV_DIALECT } from './csv.ts';
+import { CSV_DIALECT, delimitedChunks, TSV_DIALECT } from './csv.ts';
 import { encodeChunks } from './encode.ts';
 import { jsonPieces, ndjsonPieces } from './json.ts';
 import { selectResponses } from './select.ts';
@@ -48,9 +48,9 @@ function fileChunks(world: Parameters<BuildExport>[0], survey: SimSurvey, o: Exp
   const rows = (): Iterable<SimResponse> => selectResponses(world, survey.id, o);
   switch (o.format) {
     case 'csv':
-      return encodeChunks(delimitedPieces(buildColumns(survey, o, 'text'), rows(), o, CSV_DIALECT), 'utf8');
+      return delimitedChunks(buildColumns(survey, o, 'text'), rows(), o, CSV_DIALECT);
     case 'tsv':
-      return encodeChunks(delimitedPieces(buildColumns(survey, o, 'text'), rows(), o, TSV_DIALECT), 'utf16le');
+      return delimitedChunks(buildColumns(survey, o, 'text'), rows(), o, TSV_DIALECT);
     case 'json':
       return encodeChunks(jsonPieces(survey, rows(), o), 'utf8');
     case 'ndjson':

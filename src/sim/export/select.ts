@@ -8,7 +8,7 @@ import type { ExportOptions, SimResponse, SimWorld } from '../contract.ts';
  *   the last-modified date when sorting by it, or on the start date for in-progress sessions;
  * - `filterId` (a saved filter), then `limit`.
  */
-export function* selectResponses(world: SimWorld, surveyId: string, o: ExportOptions): Generator<SimResponse> {
+export function selectResponses(world: SimWorld, surveyId: string, o: ExportOptions): Iterable<SimResponse> {
   const inProgress = o.exportResponsesInProgress;
   const byModified = o.sortByLastModifiedDate && !inProgress;
   const from = Math.max(o.startDate ?? Number.NEGATIVE_INFINITY, o.since ?? Number.NEGATIVE_INFINITY);
@@ -21,11 +21,27 @@ export function* selectResponses(world: SimWorld, surveyId: string, o: ExportOpt
     from,
     to,
   });
+  // Nothing to bound, filter or count: the world's own sequence is the file's.
+  if (from === Number.NEGATIVE_INFINITY && to === Number.POSITIVE_INFINITY && o.limit === undefined && o.filterId === undefined) {
+    return source;
+  }
   const keyOf = inProgress
     ? (r: SimResponse) => r.meta.startDate
     : byModified
       ? (r: SimResponse) => r.meta.lastModifiedDate
       : (r: SimResponse) => r.meta.recordedDate;
+  return bounded(world, surveyId, o, source, keyOf, from, to);
+}
+
+function* bounded(
+  world: SimWorld,
+  surveyId: string,
+  o: ExportOptions,
+  source: Iterable<SimResponse>,
+  keyOf: (r: SimResponse) => number,
+  from: number,
+  to: number,
+): Generator<SimResponse> {
   const limit = o.limit ?? Number.POSITIVE_INFINITY;
   let emitted = 0;
   if (limit <= 0) return;

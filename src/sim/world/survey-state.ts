@@ -121,7 +121,7 @@ export class SurveyState {
     }
     response.meta.recordedDate = recorded;
     response.meta.lastModifiedDate = modified;
-    for (const u of this.updates.get(index) ?? []) {
+    for (const u of this.updates.size === 0 ? [] : (this.updates.get(index) ?? [])) {
       if (u.at > at) break;
       for (const [name, value] of Object.entries(u.data)) {
         // Fields outside the survey flow are kept by Qualtrics but not exported.
@@ -174,6 +174,11 @@ export class SurveyState {
     // Likewise every unbumped slot from `end` on is keyed at or after `to`: only slots outside [start, end) and
     // bumped ones need their key worked out.
     const end = to < Number.POSITIVE_INFINITY ? this.firstBaseAtOrAfter(to) : this.baseCount;
+    if (this.overlaySize() === 0) {
+      // Nothing happened since start: the base slots in [start, end) are exactly the responses in the bounds.
+      for (let i = start; i < end; i++) yield this.build(i, at);
+      return;
+    }
     // The bumped indices (all below `start`), then `start` up to the end of the base.
     const slotCount = bumped.length + Math.max(0, this.baseCount - start);
     for (let n = 0; n < slotCount; n++) {
