@@ -43,9 +43,12 @@ export function dosDateTime(ms: number): number {
 }
 
 /** What the data descriptor and central directory need once the data has been written. */
-interface Tally {
+export interface ZipTally {
+  /** CRC-32 of the uncompressed bytes. */
   crc: number;
+  /** Uncompressed bytes. */
   size: number;
+  /** Deflated bytes. */
   compressed: number;
 }
 
@@ -61,7 +64,7 @@ function localHeader(name: Buffer, dosTime: number): Buffer {
   return Buffer.concat([b, name]);
 }
 
-function dataDescriptor(t: Tally): Buffer {
+function dataDescriptor(t: ZipTally): Buffer {
   const zip64 = t.size >= MAX32 || t.compressed >= MAX32;
   const b = Buffer.alloc(zip64 ? 24 : 16);
   b.writeUInt32LE(DESCRIPTOR_SIG, 0);
@@ -77,7 +80,7 @@ function dataDescriptor(t: Tally): Buffer {
 }
 
 /** Central directory (one entry) and end records, for an entry whose local header is at offset 0. */
-function directory(name: Buffer, dosTime: number, t: Tally, centralOffset: number): Buffer {
+function directory(name: Buffer, dosTime: number, t: ZipTally, centralOffset: number): Buffer {
   const big = [t.size >= MAX32, t.compressed >= MAX32];
   const extra = Buffer.alloc(big.filter(Boolean).length * 8 + (big.some(Boolean) ? 4 : 0));
   if (extra.length > 0) {
@@ -131,10 +134,21 @@ function zip64EndRecords(centralSize: number, centralOffset: number): Buffer {
   return b;
 }
 
+/**
+ * What follows an entry's deflated data in the zip: the data descriptor, the central directory and the end
+ * records, for a single entry whose local header is at offset 0 (zip64 records when a size reaches 4 GiB).
+ */
+export function zipTrailer(entryName: string, mtimeMs: number, tally: ZipTally): Buffer {
+  const name = Buffer.from(entryName, 'utf8');
+  const descriptor = dataDescriptor(tally);
+  const centralOffset = 30 + name.length + tally.compressed + descriptor.length;
+  return Buffer.concat([descriptor, directory(name, dosDateTime(mtimeMs), tally, centralOffset)]);
+}
+
 async function* zipPieces(source: Iterable<Buffer>, entryName: string, mtimeMs: number, level: number): AsyncGenerator<Buffer> {
   const name = Buffer.from(entryName, 'utf8');
   const dosTime = dosDateTime(mtimeMs);
-  const tally: Tally = { crc: 0, size: 0, compressed: 0 };
+  const tally: ZipTally = { crc: 0, size: 0, compressed: 0 };
   // memLevel 9 (zlib's most memory, 256 KiB of hash chains) deflates a few per cent faster than the default 8.
   const deflate = createDeflateRaw({ level, memLevel: 9, chunkSize: CHUNK_BYTES });
   const ready: Buffer[] = [];
@@ -165,8 +179,7 @@ async function* zipPieces(source: Iterable<Buffer>, entryName: string, mtimeMs: 
     deflate.end();
     await ended;
     yield* handOn();
-    yield dataDescriptor(tally);
-    yield directory(name, dosTime, tally, header.length + tally.compressed + (tally.size >= MAX32 || tally.compressed >= MAX32 ? 24 : 16));
+    yield zipTrailer(entryName, mtimeMs, tally);
   } finally {
     // Done, or the reader went away, or generating failed: release zlib's memory either way.
     deflate.destroy();
