@@ -1,6 +1,7 @@
 import type { ExportOptions, SimResponse, SimSurvey } from '../contract.ts';
 import { metadataIds } from './metadata-columns.ts';
-import { type JsonSelection, responseObject } from './values.ts';
+import { ResponseJsonWriter } from './json-text.ts';
+import type { JsonSelection } from './values.ts';
 
 /** What a json/ndjson export includes, from its options (question, embedded-data and metadata ids). */
 export function jsonSelection(o: ExportOptions): JsonSelection {
@@ -13,11 +14,11 @@ export function jsonSelection(o: ExportOptions): JsonSelection {
 
 /** `{"responses":[…]}`, one response object at a time. */
 export function* jsonPieces(survey: SimSurvey, responses: Iterable<SimResponse>, o: ExportOptions): Generator<string> {
-  const sel = jsonSelection(o);
+  const writer = new ResponseJsonWriter(survey, jsonSelection(o));
   yield '{"responses":[';
   let first = true;
   for (const r of responses) {
-    yield (first ? '' : ',') + JSON.stringify(responseObject(survey, r, sel));
+    yield (first ? '' : ',') + writer.text(r);
     first = false;
   }
   yield ']}';
@@ -25,6 +26,6 @@ export function* jsonPieces(survey: SimSurvey, responses: Iterable<SimResponse>,
 
 /** One response object per line (LF-terminated). */
 export function* ndjsonPieces(survey: SimSurvey, responses: Iterable<SimResponse>, o: ExportOptions): Generator<string> {
-  const sel = jsonSelection(o);
-  for (const r of responses) yield JSON.stringify(responseObject(survey, r, sel)) + '\n';
+  const writer = new ResponseJsonWriter(survey, jsonSelection(o));
+  for (const r of responses) yield writer.text(r) + '\n';
 }

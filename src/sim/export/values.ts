@@ -12,16 +12,19 @@ import { FINISHED_LABELS, METADATA_SPECS, STATUS_LABELS } from './metadata-colum
  * `QIDn_DO` as an array of choice-id strings).
  */
 
-type Role = 'single' | 'multi' | 'row' | 'rowMulti' | 'nps' | 'npsGroup' | 'sbs' | 'do' | 'plain';
+/** What a key's codes mean: its labels are choice texts (by recode or by choice id), NPS groups, or none. */
+export type Role = 'single' | 'multi' | 'row' | 'rowMulti' | 'nps' | 'npsGroup' | 'sbs' | 'do' | 'plain';
 
-interface KeyInfo {
+/** A question field key of a survey: its unit, role and choices. */
+export interface KeyInfo {
   unit: Unit;
   role: Role;
   /** Choices the key's codes refer to. */
   choices: readonly SimChoice[];
 }
 
-interface SurveyKeys {
+/** A survey's question field keys, and the displayable ones per unit. */
+export interface SurveyKeys {
   byKey: Map<string, KeyInfo>;
   /** Displayable field keys per unit key, in column order. */
   fields: Map<string, string[]>;
@@ -29,7 +32,8 @@ interface SurveyKeys {
 
 const cache = new WeakMap<SimSurvey, SurveyKeys>();
 
-function surveyKeys(survey: SimSurvey): SurveyKeys {
+/** The question field keys of `survey` (built once per survey object). */
+export function surveyKeys(survey: SimSurvey): SurveyKeys {
   const hit = cache.get(survey);
   if (hit) return hit;
   const byKey = new Map<string, KeyInfo>();
@@ -83,7 +87,8 @@ export const DEFAULT_JSON_SELECTION: JsonSelection = { metadataIds: METADATA_SPE
 /** A formatting cache (the texts are those of `isoSeconds` and `isoMillis`), shared by every caller. */
 const dateText = new DateText();
 
-function metaValue(r: SimResponse, id: string): unknown {
+/** The value of metadata field `id` in `values`, or undefined when the field is left out (empty). */
+export function metaValue(r: SimResponse, id: string): unknown {
   const m = r.meta;
   switch (id) {
     case 'startDate':
@@ -127,7 +132,8 @@ export function responseValues(survey: SimSurvey, r: SimResponse, sel: JsonSelec
   return values;
 }
 
-function textOf(choices: readonly SimChoice[], code: unknown, byId: boolean): string | undefined {
+/** The text of the choice a code names (by recode, or by choice id with `byId`). */
+export function textOf(choices: readonly SimChoice[], code: unknown, byId: boolean): string | undefined {
   const c = choices.find((x) => (byId ? x.id === String(code) : x.recode === Number(code)));
   return c?.text;
 }

@@ -133,9 +133,14 @@ export class GeneratedResponse implements SimResponse {
    * answers object is untouched (not read, changed or replaced); otherwise undefined, and `r.answers` holds them.
    */
   static valuesOf(r: SimResponse, table: FieldTable): readonly unknown[] | undefined {
+    return GeneratedResponse.slotsOf(r, table)?.values;
+  }
+
+  /** Like `valuesOf`, with the order the fields were set in (`order`, first `count` entries). */
+  static slotsOf(r: SimResponse, table: FieldTable): Readonly<AnswerSlots> | undefined {
     if (!(#slots in r)) return undefined;
     const slots = r.#slots;
-    return !slots.filled && slots.table === table && r.answers === r.#answers ? slots.values : undefined;
+    return !slots.filled && slots.table === table && r.answers === r.#answers ? slots : undefined;
   }
 
   /** The answers' keys and values in the order an object would list them (a generated response's, untouched). */

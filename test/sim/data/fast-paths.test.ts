@@ -4,6 +4,9 @@ import { buildColumns } from '../../../src/sim/export/columns.ts';
 import { ChunkWriter, utf8AsLatin1 } from '../../../src/sim/export/encode.ts';
 import { DateText, isoMillis, isoSeconds, wallClockUtc } from '../../../src/sim/export/format.ts';
 import { defaultExportOptions } from '../../../src/sim/export/index.ts';
+import { jsonSelection } from '../../../src/sim/export/json.ts';
+import { ResponseJsonWriter } from '../../../src/sim/export/json-text.ts';
+import { responseObject } from '../../../src/sim/export/values.ts';
 import { AnswerSlots, GeneratedResponse } from '../../../src/sim/world/answers.ts';
 import { fieldTable } from '../../../src/sim/world/fields.ts';
 import { HashPrefix, hash32, Rng } from '../../../src/sim/world/prng.ts';
@@ -121,6 +124,43 @@ describe('multi-answer breakouts', () => {
     expect(columns.map((c) => c.get(r))).toEqual([1, undefined, 3, undefined, undefined, 7]);
     const next: SimResponse = { ...base, answers: { QID2: [2] } };
     expect(columns.map((c) => c.get(next))).toEqual([undefined, 2, undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('ResponseJsonWriter', () => {
+  it('writes what JSON.stringify writes of the response object, for every selection and kind of response', () => {
+    const world = makeWorld(8, 120);
+    for (const s of world.surveys()) {
+      world.create(s.id, { QID1: 2, [s.embeddedData[0]!]: 'created "quoted"' });
+      const [one, two] = [...world.responses(s.id)];
+      world.updateEmbeddedData(s.id, one!.responseId, { [s.embeddedData[0]!]: 'updated' }, false);
+      world.edit(s.id, { responseIds: [two!.responseId] });
+    }
+    const selections = [
+      {},
+      { questionIds: ['QID1', 'QID3', 'QID4'] },
+      { embeddedDataIds: ['panel', 'department'] },
+      { surveyMetadataIds: ['recordedDate', 'status', 'finished', 'locationLatitude'] },
+      { sortByLastModifiedDate: true },
+    ];
+    let responses = 0;
+    let generated = 0;
+    for (const s of world.surveys()) {
+      for (const selection of selections) {
+        const sel = jsonSelection(defaultExportOptions({ format: 'json', ...selection }));
+        const writer = new ResponseJsonWriter(s, sel);
+        const all = [...world.responses(s.id), ...world.responses(s.id, { inProgress: true })];
+        for (const r of all) {
+          const expected = JSON.stringify(responseObject(s, r, sel));
+          expect(writer.text(r)).toBe(expected);
+          responses++;
+          if (GeneratedResponse.slotsOf(r, fieldTable(s)) !== undefined) generated++;
+        }
+      }
+    }
+    expect(responses).toBeGreaterThan(1500);
+    // Most went the direct way (the created ones took JSON.stringify).
+    expect(generated).toBeGreaterThan(responses - 30);
   });
 });
 
