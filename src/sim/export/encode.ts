@@ -69,8 +69,10 @@ export class ChunkWriter {
   /** Closes the current chunk, even when not full (at the end of the file). */
   flush(): void {
     if (this.used === 0) return;
-    this.full.push(this.buf.subarray(0, this.used));
-    this.buf = Buffer.allocUnsafe(this.size);
+    // The chunk goes out as a copy and the buffer is filled again: a buffer handed on is dropped soon after, while
+    // one that had been filled row by row had lived through young-generation collections and, moved to the old
+    // generation, kept its 256 KiB until a full collection (peak memory grew with the export's length).
+    this.full.push(Buffer.from(this.buf.subarray(0, this.used)));
     this.used = 0;
   }
 }

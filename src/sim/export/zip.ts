@@ -28,6 +28,8 @@ const VERSION_ZIP64 = 45;
 const MAX32 = 0xffffffff;
 /** What ZipOutputStream writes for a time before 1980, the first instant MS-DOS dates can hold. */
 const DOS_1980 = (1 << 21) | (1 << 16);
+/** Bytes of each piece of deflated output. */
+const OUTPUT_BYTES = 64 * 1024;
 /** Bytes written to the deflate stream and not yet deflated, at most (two chunks). */
 const BUFFERED = 2 * CHUNK_BYTES;
 
@@ -150,7 +152,9 @@ async function* zipPieces(source: Iterable<Buffer>, entryName: string, mtimeMs: 
   const dosTime = dosDateTime(mtimeMs);
   const tally: ZipTally = { crc: 0, size: 0, compressed: 0 };
   // memLevel 9 (zlib's most memory, 256 KiB of hash chains) deflates a few per cent faster than the default 8.
-  const deflate = createDeflateRaw({ level, memLevel: 9, chunkSize: CHUNK_BYTES });
+  // Output in 64 KiB pieces: a larger output buffer, shared by the pieces of several chunks, outlived young-
+  // generation collections and held its memory until a full one.
+  const deflate = createDeflateRaw({ level, memLevel: 9, chunkSize: OUTPUT_BYTES });
   const ready: Buffer[] = [];
   deflate.on('data', (chunk: Buffer) => ready.push(chunk));
   const ended = once(deflate, 'end');

@@ -1,7 +1,6 @@
 import type { SimResponseMeta } from '../contract.ts';
 import { AnswerSlots, type GeneratedAnswers } from './answers.ts';
-import type { SurveyModel } from './catalog.ts';
-import { planOf, type ResponseKind, type UnitPlan } from './gen-plan.ts';
+import type { GenPlan, ResponseKind, UnitPlan } from './gen-plan.ts';
 import { npsGroup } from './layout.ts';
 import { Rng } from './prng.ts';
 import {
@@ -44,9 +43,11 @@ interface MetaDraft {
   reached: number;
 }
 
-/** Metadata of a completed response recorded at `recordedDate`, or of an in-progress session started at it. */
-export function generateMeta(seed: number, model: SurveyModel, kind: ResponseKind, index: number, at: number): MetaDraft {
-  const plan = planOf(seed, model);
+/**
+ * Metadata of a completed response recorded at `at` (epoch ms), or of an in-progress session started then, for
+ * the survey and seed of `plan` (from `planOf(seed, model)`).
+ */
+export function generateMeta(plan: GenPlan, kind: ResponseKind, index: number, at: number): MetaDraft {
   const rng = new Rng(plan.metaKeys[kind].of(index));
   const unitCount = plan.units.length;
   const preview = rng.chance(PREVIEW_RATE);
@@ -93,15 +94,7 @@ export function generateMeta(seed: number, model: SurveyModel, kind: ResponseKin
 }
 
 /** Answers, embedded data and shown questions for one version of a response. */
-export function generateAnswers(
-  seed: number,
-  model: SurveyModel,
-  kind: ResponseKind,
-  index: number,
-  version: number,
-  draft: MetaDraft,
-): GeneratedAnswers {
-  const plan = planOf(seed, model);
+export function generateAnswers(plan: GenPlan, kind: ResponseKind, index: number, version: number, draft: MetaDraft): GeneratedAnswers {
   const rng = new Rng(plan.answerKeys[kind].of2(index, version));
   const answers = new AnswerSlots(plan.table);
   const displayed: string[] = [];

@@ -1,6 +1,7 @@
 import type { SimResponse } from '../contract.ts';
 import { GeneratedResponse } from './answers.ts';
 import type { SurveyModel } from './catalog.ts';
+import { type GenPlan, planOf } from './gen-plan.ts';
 import { generateAnswers, generateMeta } from './generate.ts';
 import { IdCodec } from './ids.ts';
 import { flowUnits, unitOwns } from './layout.ts';
@@ -34,6 +35,8 @@ export class SurveyState {
   private readonly step: number;
   /** `hash32(seed, surveyId, 'recorded', …)`, with the prefix hashed once. */
   private readonly recordedKey: HashPrefix;
+  /** What the generator works out once for this survey and seed. */
+  private readonly plan: GenPlan;
   /** Added or created responses: index → time recorded. */
   private readonly added = new Map<number, number>();
   /** Created responses: index → the `values` they were created with. */
@@ -58,6 +61,7 @@ export class SurveyState {
     this.baseStart = anchor - HOUR_MS - span;
     this.step = baseCount > 0 ? span / baseCount : 0;
     this.recordedKey = new HashPrefix(seed, model.survey.id, 'recorded');
+    this.plan = planOf(seed, model);
   }
 
   /** Number of overlay entries: what the world keeps in memory for this survey. */
@@ -106,14 +110,14 @@ export class SurveyState {
   build(index: number, at: number): SimResponse {
     this.generated++;
     const { original, recorded, modified, version } = this.dates(index, at);
-    const draft = generateMeta(this.seed, this.model, 'R', index, original);
+    const draft = generateMeta(this.plan, 'R', index, original);
     const values = this.created.get(index);
     const surveyId = this.model.survey.id;
     const responseId = this.codec.encode(index);
     const response =
       values && version === 0
         ? { surveyId, responseId, inProgress: false, meta: draft.meta, ...fromValues(this.model, values) }
-        : new GeneratedResponse(surveyId, responseId, false, draft.meta, generateAnswers(this.seed, this.model, 'R', index, version, draft));
+        : new GeneratedResponse(surveyId, responseId, false, draft.meta, generateAnswers(this.plan, 'R', index, version, draft));
     if (values) {
       const at0 = Math.floor(original / 1000) * 1000;
       Object.assign(response.meta, { startDate: at0, endDate: at0, duration: 0, progress: 100, finished: true });
@@ -137,8 +141,8 @@ export class SurveyState {
   /** In-progress session `j` (0 = most recently started). */
   buildSession(j: number): SimResponse {
     const started = this.anchor - (j + 1) * 47 * 60_000 - (hash32(this.seed, this.model.survey.id, 'fs', j) % 600_000);
-    const draft = generateMeta(this.seed, this.model, 'FS', j, started);
-    const answers = generateAnswers(this.seed, this.model, 'FS', j, 0, draft);
+    const draft = generateMeta(this.plan, 'FS', j, started);
+    const answers = generateAnswers(this.plan, 'FS', j, 0, draft);
     return new GeneratedResponse(this.model.survey.id, this.sessionCodec.encode(j), true, draft.meta, answers);
   }
 
