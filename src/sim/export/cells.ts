@@ -40,8 +40,8 @@ export class CellRenderer {
    * for an empty cell (`lead` is the separator that goes before the cell in its record, so a record is one
    * concatenation per cell). Most cells repeat a few values, so each column keeps the texts of small integers
    * (codes, counts, ranks) in a table and of other values in a map, the map dropped for a column whose values
-   * hardly repeat (ids, e-mail addresses); dates go straight to the zone's formatter. `escapeText` must leave a date's text
-   * alone (digits, `-`, `:` and a space inside), as quoting and xml escaping do.
+   * hardly repeat (ids, e-mail addresses); dates go straight to the zone's formatter. `escapeText` must leave a
+   * date's text alone (digits, `-`, `:` and a space inside), as quoting does.
    */
   cellText(col: Column, escapeText: (text: string) => string, lead = ''): (r: SimResponse) => string {
     const get = col.get;

@@ -4,8 +4,8 @@
  * joining a long rope of pieces first.
  *
  * `latin1` pieces hold UTF-8 already, one byte per character (see `utf8AsLatin1`): a record put together from such
- * texts stays a one-byte string, which is copied rather than converted (a record with a single emoji among UTF-8
- * text is otherwise flattened into a two-byte string, then encoded, which cost more than generating its data).
+ * texts stays a one-byte string, which is copied rather than converted (a record with a single emoji among its
+ * text is otherwise flattened into a two-byte string and then encoded; two thirds of generated records are).
  */
 
 /** How pieces are turned into bytes: `latin1` pieces already hold UTF-8 bytes as characters 0–255. */
@@ -44,6 +44,7 @@ export class ChunkWriter {
     this.buf = Buffer.allocUnsafe(size);
   }
 
+  /** Appends `text`, encoded (a `latin1` text must hold characters 0–255 only). */
   write(text: string): void {
     const worst = text.length * this.perChar;
     if (this.used + worst > this.size) {
