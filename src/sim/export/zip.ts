@@ -177,6 +177,7 @@ async function* zipPieces(source: Iterable<Buffer>, entryName: string, mtimeMs: 
       tally.size += chunk.length;
       deflate.write(chunk);
       await nextTurn();
+      if (deflate.errored) throw deflate.errored;
       while (deflate.writableLength > BUFFERED) await once(deflate, 'drain');
       yield* handOn();
     }
