@@ -46,29 +46,34 @@ const LAST_MODIFIED: MetaSpec = ['lastModifiedDate', 'LastModifiedDate', 'Last M
 
 type MetaReader = (r: SimResponse) => number | string | undefined;
 
+/** Empty text is an empty cell. */
+function text(v: string): string | undefined {
+  return v === '' ? undefined : v;
+}
+
 /**
- * How each metadata column reads its value: one function per field, so that each reads a fixed property (a
- * shared function reading `meta[key]` with a varying key is much slower).
+ * How each metadata column reads its cell (empty text as no value): one function per field, so that each reads
+ * a fixed property (a shared function reading `meta[key]` with a varying key is much slower).
  */
 const READERS: Readonly<Record<string, MetaReader>> = {
   startDate: (r) => r.meta.startDate,
   endDate: (r) => r.meta.endDate,
   status: (r) => r.meta.status,
-  ipAddress: (r) => r.meta.ipAddress,
+  ipAddress: (r) => text(r.meta.ipAddress),
   progress: (r) => r.meta.progress,
   duration: (r) => r.meta.duration,
   finished: (r) => (r.meta.finished ? 1 : 0),
   // In-progress sessions have not been recorded yet: the cell stays empty.
   recordedDate: (r) => (r.inProgress ? undefined : r.meta.recordedDate),
-  _recordId: (r) => r.responseId,
-  recipientLastName: (r) => r.meta.recipientLastName,
-  recipientFirstName: (r) => r.meta.recipientFirstName,
-  recipientEmail: (r) => r.meta.recipientEmail,
-  externalDataReference: (r) => r.meta.externalDataReference,
-  locationLatitude: (r) => r.meta.locationLatitude,
-  locationLongitude: (r) => r.meta.locationLongitude,
-  distributionChannel: (r) => r.meta.distributionChannel,
-  userLanguage: (r) => r.meta.userLanguage,
+  _recordId: (r) => text(r.responseId),
+  recipientLastName: (r) => text(r.meta.recipientLastName),
+  recipientFirstName: (r) => text(r.meta.recipientFirstName),
+  recipientEmail: (r) => text(r.meta.recipientEmail),
+  externalDataReference: (r) => text(r.meta.externalDataReference),
+  locationLatitude: (r) => text(r.meta.locationLatitude),
+  locationLongitude: (r) => text(r.meta.locationLongitude),
+  distributionChannel: (r) => text(r.meta.distributionChannel),
+  userLanguage: (r) => text(r.meta.userLanguage),
   lastModifiedDate: (r) => r.meta.lastModifiedDate,
 };
 
@@ -89,16 +94,12 @@ export function metadataColumns(o: ExportOptions): Column[] {
   const specs = new Map([...METADATA_SPECS, LAST_MODIFIED].map((s) => [s[0], s]));
   return metadataIds(o).map((id) => {
     const [importId, header, label, kind] = specs.get(id)!;
-    const read = READERS[importId]!;
     const col: Column = {
       header,
       label,
       importId: kind === 'date' ? { ImportId: importId, timeZone: o.timeZone ?? 'UTC' } : { ImportId: importId },
       type: kind === 'decimal' ? 'string' : kind,
-      get: (r) => {
-        const v = read(r);
-        return v === '' ? undefined : v;
-      },
+      get: READERS[importId]!,
     };
     if (kind === 'decimal') col.decimalText = true;
     if (importId === 'status') col.valueLabels = STATUS_LABELS;
