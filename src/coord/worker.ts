@@ -15,6 +15,7 @@ import {
   type SurveySyncResult,
   type SurveyTarget,
   type SyncOptions,
+  sweepStaleExports,
   syncSurvey,
 } from '../sync/index.ts';
 import type { CoordDb } from './connection.ts';
@@ -124,6 +125,8 @@ class Worker {
     try {
       // Leases still held under this id belong to an earlier process of ours that died: nobody else can free them.
       await freeLeasesOf(db, id);
+      // Its downloads, and those of any other killed process of this host, are left in the temporary directory.
+      await sweepStaleExports(resolveSyncOptions(this.o.sync ?? {}));
       await this.refresh();
       this.emit({ type: 'started', workerId: id, surveys: this.targets.size });
       timers.push(setInterval(() => void this.heartbeat(), heartbeatEveryMs(this.ttlMs)));

@@ -22,7 +22,7 @@ export {
 export { laterDate, type MetadataKeys, metadataKeys, toStoreColumns, toStoreRecord } from './records.ts';
 export { failedResult, type ResolvedSurveys, resolveSurveys, type SurveySelection } from './resolve.ts';
 export { type ResponsesInput, type ResponsesOutcome, syncResponses } from './responses.ts';
-export { runSync, totalsOf } from './runner.ts';
+export { runSync, sweepStaleExports, totalsOf } from './runner.ts';
 export { reconcileSurvey, type SnapshotInput, syncInProgress } from './side-exports.ts';
 export {
   type ResolvedSyncOptions,

@@ -4,7 +4,7 @@
  */
 import { sweepExportDirs } from '../export/index.ts';
 import { pipelineExportSource } from './export-source.ts';
-import { resolveSyncOptions, type SyncDeps, syncSurvey } from './survey-sync.ts';
+import { type ResolvedSyncOptions, resolveSyncOptions, type SyncDeps, syncSurvey } from './survey-sync.ts';
 import type { SurveySyncResult, SurveyTarget, SyncOptions } from './types.ts';
 
 /**
@@ -17,9 +17,7 @@ export async function runSync(
   options: SyncOptions = {},
 ): Promise<SurveySyncResult[]> {
   const resolved = resolveSyncOptions(options);
-  // Downloads of a run killed outright (SIGKILL) stay behind in the temporary directory; this run clears them.
-  const swept = await sweepExportDirs(resolved.tmpDir);
-  if (swept.length > 0) resolved.logger.info({}, `removed ${swept.length} temporary export director${swept.length === 1 ? 'y' : 'ies'} left by stopped runs`);
+  await sweepStaleExports(resolved);
   const full: SyncDeps = { client: deps.client, store: deps.store, exports: deps.exports ?? pipelineExportSource(deps.client) };
   const results: SurveySyncResult[] = new Array(targets.length);
   let next = 0;
@@ -32,6 +30,15 @@ export async function runSync(
   const workers = Array.from({ length: Math.min(resolved.concurrency, targets.length) }, worker);
   await Promise.all(workers);
   return results;
+}
+
+/**
+ * Removes the temporary export directories that runs killed outright (SIGKILL) left in `tmpDir` (default the OS
+ * temporary directory). Called once per `runSync` and once when a worker starts.
+ */
+export async function sweepStaleExports(options: Pick<ResolvedSyncOptions, 'tmpDir' | 'logger'>): Promise<void> {
+  const swept = await sweepExportDirs(options.tmpDir);
+  if (swept.length > 0) options.logger.info({}, `removed ${swept.length} temporary export director${swept.length === 1 ? 'y' : 'ies'} left by stopped runs`);
 }
 
 /** Totals over surveys, for a summary line. */

@@ -4,6 +4,10 @@
  * and schedules the next one; a live worker id cannot be reused; a worker whose lease is taken over cancels that
  * survey's sync and records why.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIUserAbortError, QualtricsClient, type Survey } from '../../src/client/index.ts';
 import {
@@ -21,6 +25,7 @@ import {
   type WorkerEvent,
   WorkerIdInUseError,
 } from '../../src/coord/index.ts';
+import { makeExportDir } from '../../src/export/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { ExportSource } from '../../src/sync/index.ts';
 import { type PostgresServer, startPostgres } from '../support/postgres.ts';
@@ -166,13 +171,29 @@ describe('runWorker', () => {
     const survey = { id, name: 'Lease test', ownerId: 'UR_1', organizationId: 'org', isActive: true, creationDate: '2024-01-01T00:00:00Z', lastModifiedDate: '2024-01-01T00:00:00Z', questions: {} } satisfies Survey;
     const events: WorkerEvent[] = [];
     const stop = new AbortController();
+    // A download left by a killed process of this host: the worker removes it when it starts.
+    const tmpDir = mkdtempSync(join(tmpdir(), 'qsync-worker-tmp-'));
+    const made = await makeExportDir(tmpDir);
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    const leftover = made.replace(new RegExp(`-${process.pid}-([A-Za-z0-9]{6})$`), `-${dead}-$1`);
+    renameSync(made, leftover);
     const running = runWorker(
       { client, store, db, exports },
-      { workerId: 'rw-1', targets: async () => [{ surveyId: id, survey }], leaseTtlMs: 600, intervalMs: 60_000, concurrency: 1, signal: stop.signal, onEvent: (e) => events.push(e) },
+      {
+        workerId: 'rw-1',
+        targets: async () => [{ surveyId: id, survey }],
+        leaseTtlMs: 600,
+        intervalMs: 60_000,
+        concurrency: 1,
+        signal: stop.signal,
+        onEvent: (e) => events.push(e),
+        sync: { tmpDir },
+      },
     );
     try {
       const started = await waitFor(() => events.find((e) => e.type === 'claimed'));
       expect(started).toMatchObject({ type: 'claimed', surveyId: id, previousHolder: null });
+      expect(existsSync(leftover)).toBe(false);
       // Another worker takes the lease over (as after an expiry): the next heartbeat notices and cancels the sync.
       await server.sql(`UPDATE qsync.leases SET holder = 'thief', expires_at = now() + interval '1 hour' WHERE survey_id = $1`, [id], dbOf(url));
       const finished = await waitFor(() => events.find((e) => e.type === 'finished'));
@@ -188,6 +209,7 @@ describe('runWorker', () => {
       stop.abort();
       await running;
       await store.close();
+      rmSync(tmpDir, { recursive: true, force: true });
     }
     expect(await running).toEqual({ runs: 1, succeeded: 0, failed: 0, cancelled: 1 });
     const [worker] = await server.sql<{ stopped: boolean }>(`SELECT stopped_at IS NOT NULL AS stopped FROM qsync.workers WHERE worker_id = 'rw-1'`, [], dbOf(url));
