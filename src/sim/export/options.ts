@@ -22,7 +22,7 @@ export function defaultExportOptions(overrides: Partial<ExportOptions> = {}): Ex
 }
 
 /** Options the json and ndjson formats refuse (FACTS.md §5.1). */
-const NOT_FOR_JSON = [
+export const NOT_FOR_JSON = [
   'includeDisplayOrder',
   'useLabels',
   'formatDecimalAsComma',

@@ -1,4 +1,5 @@
 import type { ExportFormat, ExportOptions, SimSurvey } from '../contract.ts';
+import { NOT_FOR_JSON } from '../export/options.ts';
 import { ErrorCodes, SimHttpError } from './envelope.ts';
 
 /**
@@ -33,18 +34,6 @@ const stringFields = ['filterId', 'continuationToken', 'timeZone', 'newlineRepla
 const integerFields = ['limit', 'seenUnansweredRecode', 'multiselectSeenUnansweredRecode'];
 const arrayFields = ['questionIds', 'embeddedDataIds', 'surveyMetadataIds'];
 
-/** Options that json and ndjson exports refuse (FACTS.md §5.1). */
-export const notForJson = [
-  'includeDisplayOrder',
-  'useLabels',
-  'formatDecimalAsComma',
-  'seenUnansweredRecode',
-  'multiselectSeenUnansweredRecode',
-  'timeZone',
-  'newlineReplacement',
-  'breakoutSets',
-] as const;
-
 /** The metadata fields `surveyMetadataIds` may name. */
 export const surveyMetadataFields: ReadonlySet<string> = new Set([
   'startDate',
@@ -77,7 +66,7 @@ export function parseExportRequest(body: unknown, survey: SimSurvey): ExportRequ
   checkTypes(b);
   const format = b['format'] as ExportFormat;
   if (format === 'json' || format === 'ndjson') {
-    const refused = notForJson.filter((k) => b[k] !== undefined);
+    const refused = NOT_FOR_JSON.filter((k) => b[k] !== undefined);
     if (refused.length > 0) {
       throw new SimHttpError(
         400,
