@@ -1,6 +1,6 @@
 /**
- * What the native baselines of the store benchmarks (`sqlite3 .import`, `psql \copy`) share: writing their input
- * file without holding it in memory, and running the native client while sampling its peak RSS.
+ * What the native baselines of the store and sync benchmarks (`sqlite3 .import`, `psql \copy`) share: writing their
+ * input file without holding it in memory, and running the native client while sampling its peak RSS (and timing it).
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
@@ -53,4 +53,22 @@ export function runSampled(command: string, args: string[], missing: string): Pr
       else reject(new Error(`${command} exited with ${code}: ${stderr.trim().split('\n')[0]}`));
     });
   });
+}
+
+/** What one timed native load took: wall time (ms) and the client's peak RSS (MB). */
+export interface NativeRun {
+  ms: number;
+  peakRssMb: number;
+}
+
+/** Runs `command` with `args` like `runSampled`, timing it from spawn to exit. */
+export async function runTimed(command: string, args: string[], missing: string): Promise<NativeRun> {
+  const started = performance.now();
+  const peakKb = await runSampled(command, args, missing);
+  return { ms: Math.round(performance.now() - started), peakRssMb: Math.round(peakKb / 102.4) / 10 };
+}
+
+/** The `sqlite3` CLI on `args` (a database, then SQL or dot commands, each run in turn); its time and peak RSS. */
+export function runSqlite3(args: string[]): Promise<NativeRun> {
+  return runTimed('sqlite3', args, 'is the sqlite3 CLI installed? apt-get install sqlite3');
 }

@@ -1,8 +1,19 @@
 /**
- * Full sync into PostgreSQL (issue 5): one `runSync` of a 100,000- and a 1,000,000-response survey (~50 columns)
- * from the simulator (its own process) into a throwaway PostgreSQL 15 server, beside the issue's native baseline in
- * the same run and on the same server: `psql \copy` of the same CSV into one table with the same columns, the types
- * qsync declared, and a primary key on the response id.
+ * Full sync into PostgreSQL (issue 5), from the simulator (its own process) into a throwaway PostgreSQL 15 server,
+ * all on that one server in the same run. Rows, at each size (100,000 and 1,000,000 responses × ~50 columns):
+ * 1. `qsync sync into PostgreSQL, full`: one `runSync` into a fresh database (rows/s, export and load phases, peak
+ *    RSS of the syncing process);
+ * 2. `psql \copy of the same CSV`: the issue's native baseline, the export CSV copied into ONE table with the same
+ *    columns, the types qsync declared, and a primary key on the response id;
+ * 3. `psql \copy of the rows qsync stored`: the native tool writing what the issue requires the store to write, the
+ *    survey's `responses` rows and its wide table's rows (dumped untimed from qsync's database) copied into fresh
+ *    copies of both tables (`pg_dump --schema-only` DDL, keys and indexes included), one `psql`, one transaction;
+ * 4. `psql \copy into a temp stage + INSERT … ON CONFLICT`: the same rows along the issue's mandated path, `\copy`
+ *    of each response once into a temporary staging table, then one `INSERT … SELECT … ON CONFLICT DO UPDATE` into
+ *    each table, one `psql`, one transaction (rows 3 and 4: bench/stored-rows-postgres.ts);
+ * 5. `ratio`: the full sync's rows/s as a share of row 2's (`fullOfNative`, the issue's goal ≥ 0.5; `loadOfNative`
+ *    for its load phase alone), of row 3's (`fullOfLikeForLike`) and of row 4's (`fullOfStagedMerge`).
+ * Rows 2–4 count responses per second; their peak RSS is the `psql` process's (the server's work is not in it).
  *
  *   node --import tsx bench/sync-postgres.ts [responses …]     (default 100000 1000000)
  */
@@ -16,7 +27,8 @@ import { type PostgresServer, startPostgres } from '../test/support/postgres.ts'
 import type { BenchCase, BenchRow } from './run.ts';
 import { type SimChild, startSimChild } from './sim-child.ts';
 import { runPsql } from './store-postgres.ts';
-import { fullSyncFigures, perSec, syncChild } from './sync-full.ts';
+import { copyStoredRows } from './stored-rows-postgres.ts';
+import { fullOf, fullSyncFigures, perSec, syncChild } from './sync-full.ts';
 
 const SIZES = [100_000, 1_000_000];
 
@@ -73,7 +85,7 @@ async function psqlCopy(server: PostgresServer, sim: SimChild, qsyncUrl: string,
   return { ms, rows: Number(n), peakRssMb: Math.round(peakKb / 102.4) / 10, csvMb: Math.round(statSync(data).size / 1e5) / 10 };
 }
 
-/** Full sync into PostgreSQL and the `\copy` baseline at each size, on one server. */
+/** Full sync into PostgreSQL and the three `psql` baselines at each size, on one server. */
 export async function benchSyncPostgres(sizes: readonly number[] = SIZES): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const server = await startPostgres();
@@ -86,17 +98,34 @@ export async function benchSyncPostgres(sizes: readonly number[] = SIZES): Promi
         const full = await syncChild(sim, url);
         const native = await psqlCopy(server, sim, url, dir);
         if (native.rows !== n) throw new Error(`\\copy loaded ${native.rows} rows, expected ${n}`);
+        const surveyId = sim.surveyIds[0]!;
+        const tables = await copyStoredRows(server, url, surveyId, dir, 'tables');
+        const staged = await copyStoredRows(server, url, surveyId, dir, 'staged');
+        for (const load of [tables, staged]) if (load.rows !== n) throw new Error(`like-for-like load of ${load.rows} responses, expected ${n}`);
         const label = n.toLocaleString('en-US');
+        const nativeFigures = (load: { ms: number; peakRssMb: number }) => ({
+          ms: load.ms,
+          rowsPerSec: perSec(n, load.ms),
+          loadRowsPerSec: perSec(n, load.ms),
+          peakRssMb: load.peakRssMb,
+        });
         rows.push({ label: `qsync sync into PostgreSQL, full, ${label} responses`, figures: fullSyncFigures(full) });
+        rows.push({ label: `psql \\copy of the same CSV (${native.csvMb} MB), ${label} rows`, figures: nativeFigures(native) });
         rows.push({
-          label: `psql \\copy of the same CSV (${native.csvMb} MB), ${label} rows`,
-          figures: { ms: native.ms, rowsPerSec: perSec(n, native.ms), loadRowsPerSec: perSec(n, native.ms), peakRssMb: native.peakRssMb },
+          label: `psql \\copy of the rows qsync stored (responses + wide table, same DDL; ${tables.csvMb} MB of CSV), ${label} rows`,
+          figures: nativeFigures(tables),
+        });
+        rows.push({
+          label: `psql \\copy into a temp stage + INSERT … ON CONFLICT into responses and the wide table (same DDL; ${staged.csvMb} MB of CSV), ${label} rows`,
+          figures: nativeFigures(staged),
         });
         rows.push({
           label: `ratio, ${label}`,
           figures: {
-            fullOfNative: Math.round((perSec(full.exported, full.ms) / perSec(n, native.ms)) * 1000) / 1000,
+            fullOfNative: fullOf(full, n, native.ms),
             loadOfNative: Math.round((perSec(full.exported, full.loadMs) / perSec(n, native.ms)) * 1000) / 1000,
+            fullOfLikeForLike: fullOf(full, n, tables.ms),
+            fullOfStagedMerge: fullOf(full, n, staged.ms),
           },
         });
       } finally {
