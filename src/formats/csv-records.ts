@@ -8,8 +8,9 @@ import { decodeText } from './decode.ts';
 import { detectDialect, headerRowCount, MAX_HEADER_ROWS } from './dialect.ts';
 import { asExportFileError, ExportFileError } from './errors.ts';
 import type { ExportSource } from './source.ts';
-import { statusCodeOf, type TypingOptions, typeCell } from './typing.ts';
-import type { ColumnMap, ExportRecord, TypedValue } from './types.ts';
+import { compileRowTyper } from './row-typer.ts';
+import { statusCodeOf, type TypingOptions } from './typing.ts';
+import type { ColumnMap, ExportRecord } from './types.ts';
 
 async function* batchesOf(source: ExportSource, delimiter: ',' | '\t'): AsyncGenerator<string[][]> {
   const bytes = await source.open();
@@ -63,6 +64,7 @@ export async function* delimitedRecords(
   const { columns } = map;
   const idColumn = columns.find((c) => c.metadata === '_recordId');
   const statusColumn = columns.find((c) => c.metadata === 'status' && !c.isLabelsColumn);
+  const typeRow = compileRowTyper(columns, typing);
   let seen = 0;
   let index = 0;
   try {
@@ -72,8 +74,7 @@ export async function* delimitedRecords(
         if (isBlank(row) && (seen < map.headerRows || columns.length > 1)) continue;
         if (seen++ < map.headerRows) continue;
         checkWidth(row, columns.length, index, source.label);
-        const values: Record<string, TypedValue> = {};
-        for (const column of columns) values[column.key] = typeCell(row[column.index] ?? '', column, typing);
+        const values = typeRow(row);
         const id = idColumn ? values[idColumn.key] : null;
         const record: ExportRecord = {
           responseId: typeof id === 'string' ? id : id == null ? null : String(id),

@@ -16,6 +16,25 @@ describe('parseLosslessNumber', () => {
     }
   });
 
+  it('reads integers without the regex exactly as the regex reading does', () => {
+    // The reading before the integer fast path, kept as the reference.
+    const reference = (text: string, decimalComma: boolean): number | null => {
+      if (decimalComma && text.includes('.')) return null;
+      const candidate = decimalComma ? text.replace(',', '.') : text;
+      if (!/^-?(?:\d+|\d*\.\d+)$/.test(candidate)) return null;
+      const n = Number(candidate);
+      const canonical = candidate.startsWith('.') ? `0${candidate}` : candidate.replace(/^-\./, '-0.');
+      return Number.isFinite(n) && String(n) === canonical ? n : null;
+    };
+    const texts = ['-', '--1', '1-', '٣', '0', '-0', '00', '0.0'];
+    for (const digits of ['1', '9', '10', '01', '000', '123456789012345', '999999999999999', '1000000000000000', '012345678901234']) {
+      texts.push(digits, `-${digits}`, `${digits}.5`, `${digits},5`, `${digits}a`);
+    }
+    for (const text of texts) {
+      for (const decimalComma of [false, true]) expect(parseLosslessNumber(text, decimalComma)).toBe(reference(text, decimalComma));
+    }
+  });
+
   it('reads a decimal comma only when told', () => {
     expect(parseLosslessNumber('3,5', true)).toBe(3.5);
     expect(parseLosslessNumber('3.5', true)).toBeNull();

@@ -40,6 +40,8 @@ const PLAIN_NUMBER = /^-?(?:\d+|\d*\.\d+)$/;
  * With `decimalComma`, `3,5` is accepted as 3.5 (and `3.5` is not).
  */
 export function parseLosslessNumber(text: string, decimalComma = false): number | null {
+  const integer = plainInteger(text);
+  if (integer !== undefined) return integer;
   let candidate = text;
   if (decimalComma) {
     if (text.includes('.')) return null;
@@ -50,6 +52,26 @@ export function parseLosslessNumber(text: string, decimalComma = false): number 
   if (!Number.isFinite(n)) return null;
   const canonical = candidate.startsWith('.') ? `0${candidate}` : candidate.replace(/^-\./, '-0.');
   return String(n) === canonical ? n : null;
+}
+
+/**
+ * The answer of {@link parseLosslessNumber} for the commonest cells, found without a regex: an optional `-` and
+ * 1–15 digits (exact in a double) give the number, or null when a leading zero (`007`, `-0`) would not read back.
+ * Undefined for anything else (decimals, longer digit runs, other text), which takes the general path.
+ */
+function plainInteger(text: string): number | null | undefined {
+  const length = text.length;
+  const start = length > 1 && text.charCodeAt(0) === 45 ? 1 : 0;
+  if (length - start < 1 || length - start > 15) return undefined;
+  let n = 0;
+  for (let i = start; i < length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  // `0` alone reads back; `-0`, `007` and `-07` do not (String(-0) is `0`).
+  if (text.charCodeAt(start) === 48 && (length - start > 1 || start === 1)) return null;
+  return start === 1 ? -n : n;
 }
 
 /** `1`/`True`/`true` → true, `0`/`False`/`false` → false, anything else → null. */
@@ -79,7 +101,7 @@ export function statusCodeOf(value: TypedValue): number | null {
 }
 
 /** Any finite number written in plain decimal (for progress and duration, where the precision is small). */
-function parseMetricNumber(text: string, decimalComma: boolean): number | null {
+export function parseMetricNumber(text: string, decimalComma: boolean): number | null {
   const candidate = decimalComma ? text.replace(',', '.') : text;
   if (!/^-?(?:\d+(?:\.\d*)?|\.\d+)$/.test(candidate)) return null;
   return Number(candidate);
