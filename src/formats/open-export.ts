@@ -68,7 +68,21 @@ export async function openExport(path: string, options: OpenExportOptions = {}):
   const timeZone = options.timeZone ?? 'UTC';
   if (!isValidTimeZone(timeZone)) throw new ExportFileError(path, `unknown time zone "${timeZone}" in options`);
   const { source, head } = await openSource(path);
-  const format = options.format ?? detectFormat(source.entryName ?? source.path, head);
+  return openExportSource(source, head, options);
+}
+
+/**
+ * Opens an export from a source already at hand, such as `onePassSource` over an entry inflated while it
+ * downloads, and reads its header (not its records). Like {@link openExport}, with `head` (the first bytes, for
+ * format detection) optional when `options.format` is given.
+ *
+ * @throws {ExportFileError} one line naming the source: undetectable format, broken header, unknown time zone.
+ */
+export async function openExportSource(source: ExportSource, head: Buffer | null, options: OpenExportOptions = {}): Promise<ExportFile> {
+  const timeZone = options.timeZone ?? 'UTC';
+  if (!isValidTimeZone(timeZone)) throw new ExportFileError(source.label, `unknown time zone "${timeZone}" in options`);
+  const path = source.path;
+  const format = options.format ?? (head ? detectFormat(source.entryName ?? source.path, head) : null);
   if (!format) throw new ExportFileError(source.label, 'is not a known export format (binary content)');
   const columns = await readColumns(source, format);
   const typing: TypingOptions = { timeZone, decimalComma: options.decimalComma ?? false, offsets: new ZoneOffsets() };

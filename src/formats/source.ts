@@ -1,11 +1,12 @@
 /**
- * Where export bytes come from: a plain file, or the single data entry of a downloaded export zip (yauzl).
- * Each `open()` starts a fresh stream from disk, so nothing is held in memory between passes.
+ * Where export bytes come from: a plain file, or the single data entry of a downloaded export zip (yauzl), each
+ * `open()` a fresh stream from disk so that nothing is held in memory between passes; or one stream read once
+ * (an entry inflated while it downloads), whose start is replayed for the pass after the header read.
  */
 
 import { createReadStream } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { ExportFileError } from './errors.ts';
 
@@ -17,7 +18,7 @@ export interface ExportSource {
   entryName: string | null;
   /** How errors name this source: the path, plus `!entry` for a zip member. */
   label: string;
-  /** Uncompressed size in bytes. */
+  /** Uncompressed size in bytes; -1 while not known (a one-pass source still downloading). */
   size: number;
   /** A new byte stream of the data, from the start. */
   open(): Promise<Readable>;
@@ -155,4 +156,61 @@ async function readStreamHead(source: ExportSource, length: number): Promise<Buf
     stream.destroy();
   }
   return Buffer.concat(parts).subarray(0, length);
+}
+
+/** Most bytes of a one-pass source kept for the second pass: far more than any header read takes. */
+const MAX_REPLAY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A source over one stream of bytes that can be read only once, such as a zip entry inflated while it downloads.
+ * The parsers open a source twice, first for the header rows and then for the records: the bytes the first stream
+ * took are kept (up to 16 MiB) and replayed by the second, which then goes on with `chunks`, so the data is read
+ * once. A first stream that took more than that, or a third `open()`, throws `ExportFileError`. `chunks` is
+ * ended (its `return()`) when the second stream ends or is destroyed; whoever made `chunks` stops it otherwise.
+ */
+export function onePassSource(info: { path: string; entryName: string | null; label: string }, chunks: AsyncIterator<Buffer>): ExportSource {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  let opens = 0;
+  let firstClosed: Promise<unknown> = Promise.resolve();
+
+  async function* first(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) return;
+      // Kept before it is handed on: a stream destroyed while it waited for this chunk still replays it.
+      keptBytes += next.value.length;
+      if (keptBytes <= MAX_REPLAY_BYTES) kept.push(next.value);
+      yield next.value;
+    }
+  }
+  async function* second(): AsyncGenerator<Buffer> {
+    try {
+      // A destroyed stream closes once its generator stopped, after the chunk it was waiting for was kept.
+      await firstClosed;
+      if (keptBytes > MAX_REPLAY_BYTES) throw new ExportFileError(info.label, 'is read once and its first pass went too far to be replayed');
+      while (kept.length > 0) yield kept.shift()!;
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await chunks.return?.();
+    }
+  }
+  return {
+    ...info,
+    size: -1,
+    async open() {
+      opens++;
+      if (opens === 1) {
+        const stream = Readable.from(first(), { objectMode: false });
+        firstClosed = new Promise((resolve) => stream.once('close', resolve));
+        return stream;
+      }
+      if (opens === 2) return Readable.from(second(), { objectMode: false });
+      throw new ExportFileError(info.label, 'is read once: its records can be read in one pass only');
+    },
+  };
 }
