@@ -45,40 +45,71 @@ export async function downloadExportFile(
 ): Promise<VerifiedDownload> {
   const { surveyId, fileId } = job;
   const attempts = Math.max(1, options.downloadAttempts ?? DEFAULT_DOWNLOAD_ATTEMPTS);
-  const where = `export file ${fileId} of ${surveyId}`;
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const sink = new FileSink(path, (bytes) => options.onProgress?.({ phase: 'downloading', surveyId, fileId, bytes, attempt }));
     try {
       await client.responseExports.download(surveyId, fileId, { to: sink, ...(options.signal ? { signal: options.signal } : {}) });
-      const { source } = await openSource(path);
-      if (source.entryName !== null) {
-        options.onProgress?.({ phase: 'verifying', bytes: sink.bytes });
-        await verifyZip(path, options.signal);
-        options.signal?.throwIfAborted();
-      }
-      return { path, bytes: sink.bytes, zipped: source.entryName !== null, entryName: source.entryName, attempts: attempt };
+      return { ...(await verifyDownloaded(path, sink.bytes, options)), attempts: attempt };
     } catch (err) {
       sink.destroy();
       await unlink(path).catch(() => undefined);
-      if (err instanceof APIUserAbortError || options.signal?.aborted) {
-        throw new APIUserAbortError(`download of ${where} aborted by the caller; the partial file was removed`);
-      }
-      if (err instanceof NotFoundError) {
-        throw new ExportFailedError(`${where} is gone (404: files expire one week after the export completed); start a new export`, {
-          surveyId,
-          progressId: job.progressId,
-          cause: err,
-        });
-      }
-      if (!isRedownloadable(err)) throw err;
+      const final = finalDownloadError(err, job, options.signal);
+      if (final) throw final;
       lastError = err;
     }
   }
+  throw exhaustedDownloadError(job, attempts, lastError);
+}
+
+/**
+ * Verifies a file downloaded in full (`bytes` long): a zip must open with exactly one non-empty data entry whose
+ * CRC-32 and size match the zip directory (one decompression pass, reported as `verifying`); a plain file must be
+ * non-empty. Throws `ExportFileError` when it is not usable.
+ */
+export async function verifyDownloaded(
+  path: string,
+  bytes: number,
+  options: Pick<ExportRunOptions, 'signal' | 'onProgress'> = {},
+): Promise<Omit<VerifiedDownload, 'attempts'>> {
+  const { source } = await openSource(path);
+  if (source.entryName !== null) {
+    options.onProgress?.({ phase: 'verifying', bytes });
+    await verifyZip(path, options.signal);
+    options.signal?.throwIfAborted();
+  }
+  return { path, bytes, zipped: source.entryName !== null, entryName: source.entryName };
+}
+
+function describeFile(job: CompletedExportJob): string {
+  return `export file ${job.fileId} of ${job.surveyId}`;
+}
+
+/**
+ * What a failed download attempt means: the error to end the download with (abort, a 404 as `ExportFailedError`,
+ * anything a new download cannot cure), or null when downloading the file again may help.
+ */
+export function finalDownloadError(err: unknown, job: CompletedExportJob, signal?: AbortSignal): unknown {
+  const where = describeFile(job);
+  if (err instanceof APIUserAbortError || signal?.aborted) {
+    return new APIUserAbortError(`download of ${where} aborted by the caller; the partial file was removed`);
+  }
+  if (err instanceof NotFoundError) {
+    return new ExportFailedError(`${where} is gone (404: files expire one week after the export completed); start a new export`, {
+      surveyId: job.surveyId,
+      progressId: job.progressId,
+      cause: err,
+    });
+  }
+  return isRedownloadable(err) ? null : err;
+}
+
+/** The error of a download that failed `attempts` times; `lastError` was the last problem. */
+export function exhaustedDownloadError(job: CompletedExportJob, attempts: number, lastError: unknown): ExportDownloadError {
   const detail = lastError instanceof Error ? lastError.message : String(lastError);
-  throw new ExportDownloadError(`${where} could not be downloaded intact in ${attempts} attempts; last problem: ${detail}`, {
-    surveyId,
-    fileId,
+  return new ExportDownloadError(`${describeFile(job)} could not be downloaded intact in ${attempts} attempts; last problem: ${detail}`, {
+    surveyId: job.surveyId,
+    fileId: job.fileId,
     attempts,
     cause: lastError,
   });
