@@ -3,11 +3,9 @@
  * completion, then stream its records once. `pipelineExportSource` adapts the export pipeline (src/export); tests
  * may pass another implementation.
  */
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { QualtricsClient, ResponseExportStartParams } from '../client/index.ts';
-import { downloadExportFile, type ExportProgressEvent, exportRecords, fileFormatOf, makeExportDir } from '../export/index.ts';
-import { type ColumnMap, type ExportRecord, openExport } from '../formats/index.ts';
+import { type ExportProgressEvent, exportRecords } from '../export/index.ts';
+import type { ColumnMap, ExportRecord } from '../formats/index.ts';
 
 /** A job to resume: its progress id and, once it completed, its file id and token. */
 export interface ResumePoint {
@@ -49,12 +47,15 @@ export interface ExportSource {
   open(surveyId: string, params: ResponseExportStartParams, hooks?: ExportHooks): Promise<OpenedExport>;
 }
 
-/** The export pipeline of src/export over `client` (one rate budget for everything). */
+/**
+ * The export pipeline of src/export over `client` (one rate budget for everything). A job known to be complete
+ * (its file id was stored) is downloaded again without polling. A csv/tsv zip is read while it downloads: its
+ * records pass ends only once the file is complete and verified, and throws otherwise (see `exportRecords`).
+ */
 export function pipelineExportSource(client: QualtricsClient): ExportSource {
   return {
     async open(surveyId, params, hooks = {}) {
       const { resume } = hooks;
-      if (resume?.fileId) return openKnownFile(client, surveyId, params, { ...resume, fileId: resume.fileId }, hooks);
       const onProgress = (event: ExportProgressEvent) => {
         if (event.phase === 'polling') hooks.onProgress?.({ phase: 'exporting', percent: event.percentComplete });
         else if (event.phase === 'downloading') hooks.onProgress?.({ phase: 'downloading', bytes: event.bytes });
@@ -65,7 +66,7 @@ export function pipelineExportSource(client: QualtricsClient): ExportSource {
         {
           ...(hooks.signal ? { signal: hooks.signal } : {}),
           ...(hooks.tmpDir ? { tempDir: hooks.tmpDir } : {}),
-          ...(resume ? { resume: { progressId: resume.progressId } } : {}),
+          ...(resume ? { resume: resumeOf(resume) } : {}),
           onProgress,
           onStarted: async (job) => hooks.onStarted?.(job.progressId),
           onCompleted: async (job) =>
@@ -84,46 +85,11 @@ export function pipelineExportSource(client: QualtricsClient): ExportSource {
   };
 }
 
-/** A job known to be complete (its file id was stored): download its file again without polling. */
-async function openKnownFile(
-  client: QualtricsClient,
-  surveyId: string,
-  params: ResponseExportStartParams,
-  resume: ResumePoint & { fileId: string },
-  hooks: ExportHooks,
-): Promise<OpenedExport> {
-  const dir = await makeExportDir(hooks.tmpDir);
-  const close = () => rm(dir, { recursive: true, force: true });
-  try {
-    const job = { surveyId, progressId: resume.progressId, fileId: resume.fileId, polls: 0 };
-    const download = await downloadExportFile(client, job, join(dir, 'download.part'), {
-      ...(hooks.signal ? { signal: hooks.signal } : {}),
-      onProgress: (event) => {
-        if (event.phase === 'downloading') hooks.onProgress?.({ phase: 'downloading', bytes: event.bytes });
-      },
-    });
-    const file = await openExport(download.path, { format: fileFormatOf(params.format), timeZone: params.timeZone ?? 'UTC' });
-    async function* records(): AsyncGenerator<ExportRecord> {
-      try {
-        yield* file.records();
-      } finally {
-        await file.close().catch(() => undefined);
-        await close();
-      }
-    }
-    return {
-      progressId: resume.progressId,
-      fileId: resume.fileId,
-      continuationToken: resume.continuationToken ?? null,
-      columns: file.columns,
-      records,
-      close: async () => {
-        await file.close().catch(() => undefined);
-        await close();
-      },
-    };
-  } catch (err) {
-    await close();
-    throw err;
-  }
+/** The pipeline's resume point: with a file id, the job is complete and neither hook runs (as before a restart). */
+function resumeOf(resume: ResumePoint): { progressId: string; fileId?: string; continuationToken?: string } {
+  return {
+    progressId: resume.progressId,
+    ...(resume.fileId ? { fileId: resume.fileId } : {}),
+    ...(resume.fileId && resume.continuationToken ? { continuationToken: resume.continuationToken } : {}),
+  };
 }
