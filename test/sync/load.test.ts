@@ -53,8 +53,8 @@ let dir: string;
 let store: Store;
 /** Per committed or failed transaction: responses written, whether it set the sync state. */
 let transactions: Array<{ rows: number; setState: boolean }>;
-/** The store's nth write (1-based) fails, when set. */
-let failWrite: number | null;
+/** The nth write (1-based) of the mth transaction (1-based) fails, when set. */
+let failWrite: { transaction: number; write: number } | null;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'qsync-load-'));
@@ -62,14 +62,15 @@ beforeEach(async () => {
   await store.saveSurvey({ id: SURVEY, name: 'Load boundaries' });
   transactions = [];
   failWrite = null;
-  let writes = 0;
   const transaction = store.transaction.bind(store);
   store.transaction = <T>(fn: (tx: StoreTx) => Promise<T>) =>
     transaction((tx) => {
       const seen = { rows: 0, setState: false };
       transactions.push(seen);
+      const number = transactions.length;
+      let writes = 0;
       const upsertResponses: StoreTx['upsertResponses'] = async (surveyId, layout, records) => {
-        if (++writes === failWrite) throw new Error('disk full');
+        if (++writes === failWrite?.write && number === failWrite.transaction) throw new Error('disk full');
         seen.rows += records.length;
         return tx.upsertResponses(surveyId, layout, records);
       };
@@ -137,7 +138,7 @@ describe('loadExport transactions', () => {
 
   it('a failed write, taken while the next chunk is read, rolls back its transaction and stops the load', async () => {
     const runId = await store.startRun({ surveyId: SURVEY, kind: 'responses' });
-    failWrite = 4; // the second chunk of the second transaction (chunks of 2,000, transactions of 3,000)
+    failWrite = { transaction: 2, write: 2 }; // the second chunk of the second transaction (transactions of 3,000)
     const opened = exportOf(10_000);
     await expect(loadExport(opened, { store, surveyId: SURVEY, runId, batchSize: 3000, finalState })).rejects.toThrow('disk full');
     expect(await store.countResponses(SURVEY)).toBe(3000);
