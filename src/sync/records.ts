@@ -71,32 +71,34 @@ export function toStoreRecord(record: ExportRecord, keys: MetadataKeys): StoreRe
   if (!record.responseId) {
     throw new Error(`export record ${record.index + 1} has no response id (the export lacks a ResponseId column)`);
   }
-  const get = (field: MetadataField): TypedValue | undefined => {
-    const key = keys[field];
-    return key === undefined ? undefined : record.values[key];
-  };
+  const values = record.values;
+  // Per record and field: a plain lookup, no closure (this runs once per response of a sync).
   const meta: ResponseMeta = {
-    startDate: text(get('startDate')),
-    endDate: text(get('endDate')),
-    recordedDate: text(get('recordedDate')),
-    lastModifiedDate: text(get('lastModifiedDate')),
+    startDate: text(cellOf(values, keys.startDate)),
+    endDate: text(cellOf(values, keys.endDate)),
+    recordedDate: text(cellOf(values, keys.recordedDate)),
+    lastModifiedDate: text(cellOf(values, keys.lastModifiedDate)),
     status: record.statusCode,
-    progress: number(get('progress')),
-    duration: number(get('duration')),
-    finished: bool(get('finished')),
-    distributionChannel: text(get('distributionChannel')),
-    userLanguage: text(get('userLanguage')),
-    ipAddress: text(get('ipAddress')),
-    externalReference: text(get('externalDataReference')),
-    recipientEmail: text(get('recipientEmail')),
-    recipientFirstName: text(get('recipientFirstName')),
-    recipientLastName: text(get('recipientLastName')),
-    latitude: number(get('locationLatitude')),
-    longitude: number(get('locationLongitude')),
+    progress: number(cellOf(values, keys.progress)),
+    duration: number(cellOf(values, keys.duration)),
+    finished: bool(cellOf(values, keys.finished)),
+    distributionChannel: text(cellOf(values, keys.distributionChannel)),
+    userLanguage: text(cellOf(values, keys.userLanguage)),
+    ipAddress: text(cellOf(values, keys.ipAddress)),
+    externalReference: text(cellOf(values, keys.externalDataReference)),
+    recipientEmail: text(cellOf(values, keys.recipientEmail)),
+    recipientFirstName: text(cellOf(values, keys.recipientFirstName)),
+    recipientLastName: text(cellOf(values, keys.recipientLastName)),
+    latitude: number(cellOf(values, keys.locationLatitude)),
+    longitude: number(cellOf(values, keys.locationLongitude)),
   };
-  const out: StoreRecord = { responseId: record.responseId, values: record.values as Record<string, StoreValue>, meta };
+  const out: StoreRecord = { responseId: record.responseId, values: values as Record<string, StoreValue>, meta };
   if (record.labels) out.labels = record.labels as Record<string, StoreValue>;
   return out;
+}
+
+function cellOf(values: Readonly<Record<string, TypedValue>>, key: string | undefined): TypedValue | undefined {
+  return key === undefined ? undefined : values[key];
 }
 
 function text(v: TypedValue | undefined): string | null {
