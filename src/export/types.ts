@@ -30,7 +30,10 @@ export interface CompletedExportJob extends ExportJob {
   polls: number;
 }
 
-/** One progress report. Byte counts are bytes; `totalBytes` is known only when the server sent a length. */
+/**
+ * One progress report. Byte counts are bytes. A csv/tsv zip read while it downloads (`exportRecords`) reports
+ * `downloading` and `parsing` interleaved and no `verifying`: its check runs as the data is read.
+ */
 export type ExportProgressEvent =
   | { phase: 'starting'; surveyId: string }
   | { phase: 'polling'; surveyId: string; progressId: string; percentComplete: number; polls: number }

@@ -200,4 +200,12 @@ describe('exportRecords while the file downloads', () => {
     const phases = events.map((e) => e.phase).filter((p, i, all) => p !== all[i - 1]);
     expect(phases).toEqual(['starting', 'polling', 'downloading', 'verifying', 'downloading', 'verifying', 'parsing', 'done']);
   });
+
+  it('reads an unzipped csv once it is downloaded, as before', async () => {
+    const s = script([bytes(Buffer.from(csv(3)))]);
+    const opened = await open(s);
+    expect(opened.bytes).toBe(Buffer.byteLength(csv(3)));
+    expect((await ids(opened)).ids).toEqual(['R_000000000000000', 'R_000000000000001', 'R_000000000000002']);
+    expect(await readdir(dir)).toEqual([]);
+  });
 });

@@ -145,6 +145,8 @@ async function* inflateEntry(
     }
   } catch (err) {
     if (feedError !== undefined) throw feedError;
+    // Stopped by `close()` (zlib destroyed under the iteration): not a fault of the file.
+    if (isClosed()) throw new FollowerClosedError('the reader of the download was closed');
     throw new ExportFileError(label, `is corrupt (${(err as Error).message})`, { cause: err });
   } finally {
     inflate.destroy();
