@@ -140,4 +140,20 @@ describe('loading a csv export while it downloads', () => {
     expect((await store.getSyncState(target.surveyId))?.pendingProgressId).toBeNull();
     await expectExact();
   });
+
+  it('a download cut short is fetched again and loaded on from where it stopped, every response once', async () => {
+    await control(sim, target.surveyId, 'add', 2000);
+    fileBody = async (res) => res;
+    await fetch(`${sim.url}/_sim/stats`, { method: 'DELETE' });
+    const faults = await fetch(`${sim.url}/_sim/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ script: [{ match: 'GET */file', fault: 'truncate' }] }),
+    });
+    expect(faults.ok).toBe(true);
+    const [result] = await runSync({ client: client(), store }, [target], { batchSize: 100, tmpDir: dir.dir });
+    expect(result, result?.error ?? '').toMatchObject({ status: 'success', mode: 'continuation', exported: 2000, inserted: 2000 });
+    const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as { routes: Record<string, { total: number }> };
+    expect(stats.routes['GET /API/v3/surveys/{surveyId}/export-responses/{fileId}/file']?.total).toBe(2);
+    await expectExact();
+  });
 });
