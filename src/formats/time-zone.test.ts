@@ -41,6 +41,20 @@ describe('local dates to UTC', () => {
     expect(iso('2020-04-05 01:45:00', 'Australia/Lord_Howe')).toBe('2020-04-04T14:45:00.000Z'); // +11 before the half-hour step back
   });
 
+  it('UTC dates written in full read as by the general conversion, two-digit years included', () => {
+    const general = (text: string) => {
+      const [y, mo, d, h, mi, sec] = text.split(/[- T:]/).map(Number) as [number, number, number, number, number, number];
+      return new Date(Date.UTC(y, mo - 1, d, h, mi, sec)).toISOString();
+    };
+    const texts = ['2020-02-29 23:59:59', '2020-02-10T20:44:39', '1000-01-01 00:00:00', '9999-12-31 23:59:59', '1970-01-01 00:00:00'];
+    for (const text of texts) expect(iso(text, 'UTC')).toBe(general(text));
+    // Date.UTC reads years 0–99 as 1900–1999; the conversion keeps that reading.
+    expect(iso('0050-06-01 12:00:00', 'UTC')).toBe('1950-06-01T12:00:00.000Z');
+    expect(iso('0999-06-01 12:00:00', 'UTC')).toBe('0999-06-01T12:00:00.000Z');
+    expect(iso('2021-02-29 00:00:00', 'UTC')).toBeNull();
+    expect(iso('2021-01-01 00:00:60', 'UTC')).toBeNull();
+  });
+
   it('wallTimeToUtc is the identity in UTC and knows zone names', () => {
     expect(wallTimeToUtc(Date.UTC(2024, 0, 1), 'UTC', offsets)).toBe(Date.UTC(2024, 0, 1));
     expect(isValidTimeZone('America/Denver')).toBe(true);

@@ -140,9 +140,8 @@ function parseWallTime(text: string): number | null {
   return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
-}
+/** `00`…`99`: two-digit fields of a date without a `padStart` per field. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 
 /** `Date#toISOString` for years 0–9999, by integer arithmetic (civil-from-days), several times faster. */
 export function isoFromMs(ms: number): string {
@@ -164,7 +163,9 @@ export function isoFromMs(ms: number): string {
   rest -= minute * 60_000;
   const second = Math.floor(rest / 1000);
   const milli = rest - second * 1000;
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(milli, 3)}Z`;
+  const yyyy = year >= 1000 ? String(year) : String(year).padStart(4, '0');
+  const mmm = milli >= 100 ? String(milli) : milli >= 10 ? `0${milli}` : `00${milli}`;
+  return `${yyyy}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${mmm}Z`;
 }
 
 /**
@@ -175,6 +176,11 @@ export function isoFromMs(ms: number): string {
  */
 export function localDateToIso(text: string, zone: string, offsets: ZoneOffsets): string | null {
   const wall = parseWallTime(text);
+  // `YYYY-MM-DD HH:MM:SS` in UTC is its own ISO text once checked (years before 100 excepted: Date.UTC reads
+  // them as 19xx, and that reading is kept).
+  if (wall !== null && zone === 'UTC' && text.length === 19 && text.charCodeAt(0) !== 48) {
+    return `${text.slice(0, 10)}T${text.slice(11)}.000Z`;
+  }
   if (wall !== null) return isoFromMs(wallTimeToUtc(wall, zone, offsets));
   if (ZONED_ISO.test(text)) {
     const t = Date.parse(text);

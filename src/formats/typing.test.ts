@@ -16,7 +16,7 @@ describe('parseLosslessNumber', () => {
     }
   });
 
-  it('reads integers without the regex exactly as the regex reading does', () => {
+  it('reads numbers without the regex exactly as the regex reading does', () => {
     // The reading before the integer fast path, kept as the reference.
     const reference = (text: string, decimalComma: boolean): number | null => {
       if (decimalComma && text.includes('.')) return null;
@@ -26,7 +26,8 @@ describe('parseLosslessNumber', () => {
       const canonical = candidate.startsWith('.') ? `0${candidate}` : candidate.replace(/^-\./, '-0.');
       return Number.isFinite(n) && String(n) === canonical ? n : null;
     };
-    const texts = ['-', '--1', '1-', '٣', '0', '-0', '00', '0.0'];
+    const texts = ['-', '--1', '1-', '٣', '0', '-0', '00', '0.0', '0.5', '00.5', '-0.0', '.5', '-.5', '1.', '-1.', '1..2'];
+    texts.push('1.2.3', '-12.25', '0.30000000000000004', '1e5', ',5', '-,5', '3,5', 'abc', 'Zürich', ' 1', '1 ', '.', ',');
     for (const digits of ['1', '9', '10', '01', '000', '123456789012345', '999999999999999', '1000000000000000', '012345678901234']) {
       texts.push(digits, `-${digits}`, `${digits}.5`, `${digits},5`, `${digits}a`);
     }

@@ -40,8 +40,8 @@ const PLAIN_NUMBER = /^-?(?:\d+|\d*\.\d+)$/;
  * With `decimalComma`, `3,5` is accepted as 3.5 (and `3.5` is not).
  */
 export function parseLosslessNumber(text: string, decimalComma = false): number | null {
-  const integer = plainInteger(text);
-  if (integer !== undefined) return integer;
+  const quick = quickNumber(text, decimalComma);
+  if (quick !== undefined) return quick;
   let candidate = text;
   if (decimalComma) {
     if (text.includes('.')) return null;
@@ -55,23 +55,39 @@ export function parseLosslessNumber(text: string, decimalComma = false): number 
 }
 
 /**
- * The answer of {@link parseLosslessNumber} for the commonest cells, found without a regex: an optional `-` and
- * 1–15 digits (exact in a double) give the number, or null when a leading zero (`007`, `-0`) would not read back.
- * Undefined for anything else (decimals, longer digit runs, other text), which takes the general path.
+ * The answer of {@link parseLosslessNumber} for the commonest cells, found without a regex (this runs for most
+ * cells of an export): text that cannot start a number is null; an optional `-` and 1–15 digits (exact in a
+ * double) give the number, or null when a leading zero (`007`, `-0`) would not read back; `12.5` (without
+ * `decimalComma`) is the number when it reads back. Undefined for anything else, which takes the general path.
  */
-function plainInteger(text: string): number | null | undefined {
+function quickNumber(text: string, decimalComma: boolean): number | null | undefined {
   const length = text.length;
-  const start = length > 1 && text.charCodeAt(0) === 45 ? 1 : 0;
-  if (length - start < 1 || length - start > 15) return undefined;
+  const first = text.charCodeAt(0);
+  // Only `-`, `.`, `,` (a decimal comma) or a digit can start a number.
+  if (!(first === 45 || first === 46 || first === 44 || (first >= 48 && first <= 57))) return length === 0 ? undefined : null;
+  const start = first === 45 ? 1 : 0;
   let n = 0;
-  for (let i = start; i < length; i++) {
+  let i = start;
+  for (; i < length; i++) {
     const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return undefined;
+    if (d < 0 || d > 9) break;
     n = n * 10 + d;
   }
-  // `0` alone reads back; `-0`, `007` and `-07` do not (String(-0) is `0`).
-  if (text.charCodeAt(start) === 48 && (length - start > 1 || start === 1)) return null;
-  return start === 1 ? -n : n;
+  const digits = i - start;
+  if (i === length) {
+    if (digits < 1 || digits > 15) return undefined;
+    // `0` alone reads back; `-0`, `007` and `-07` do not (String(-0) is `0`).
+    if (text.charCodeAt(start) === 48 && (digits > 1 || start === 1)) return null;
+    return start === 1 ? -n : n;
+  }
+  if (decimalComma || digits < 1 || text.charCodeAt(i) !== 46 || i === length - 1) return undefined;
+  for (let j = i + 1; j < length; j++) {
+    const c = text.charCodeAt(j);
+    if (c < 48 || c > 57) return undefined;
+  }
+  // `-?\d+\.\d+`: it reads back when the number's shortest spelling is the text itself.
+  const value = Number(text);
+  return String(value) === text ? value : null;
 }
 
 /** `1`/`True`/`true` → true, `0`/`False`/`false` → false, anything else → null. */
