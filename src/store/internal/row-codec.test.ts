@@ -1,5 +1,6 @@
+import { hash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isOlder, ownValue } from './row-codec.ts';
+import { isOlder, ownValue, rowHash, type SqlScalar } from './row-codec.ts';
 
 describe('isOlder', () => {
   it('is true only for a strictly earlier instant, whatever the spelling of either date', () => {
@@ -32,5 +33,30 @@ describe('ownValue', () => {
       undefined,
     ]);
     expect(ownValue(null, 'QID1')).toBeUndefined();
+  });
+});
+
+describe('rowHash', () => {
+  /** The hash as first defined: SHA-1 of the joined string. Stored rows carry it, so it must never change. */
+  const reference = (values: string, labels: string | null, meta: readonly SqlScalar[]) =>
+    hash('sha1', `${values}\u0001${labels ?? ''}\u0001${JSON.stringify(meta)}`, 'base64');
+
+  it('keeps the digests of the rows already stored', () => {
+    const values = JSON.stringify({ QID1: 1, QID2: 'Zürich 👍', QID3: '\ud800x\udc00' });
+    expect(rowHash(values, null, ['2020-02-11T03:44:39.000Z', 0, 100, null, 1, 'EN', 47.5])).toBe('RTsrZ4XpSPh0ehnbsyXUIUdWp/4=');
+    expect(rowHash('{}', '{"QID1":"Yes"}', [null])).toBe('BOuoMY5aSvQpmRDucMqv1960MOE=');
+  });
+
+  it('equals the digest of the joined string for any text, lone surrogates and long rows included', () => {
+    const texts = ['', 'a', 'é', '👍', '\ud800', '\udc00', 'x\ud83d', '\u0001\u0000\n"\\', '\u{10ffff}', 'ü'.repeat(30_000), '😀'.repeat(40_000)];
+    for (const a of texts) {
+      for (const b of [null, '', ...texts.slice(0, 6)]) {
+        const values = JSON.stringify({ QID1: a });
+        const meta: SqlScalar[] = [a, 1.5, null, b];
+        expect(rowHash(values, b, meta)).toBe(reference(values, b, meta));
+        // Raw text too (not only JSON, which escapes lone surrogates).
+        expect(rowHash(a, b, [])).toBe(reference(a, b, []));
+      }
+    }
   });
 });
