@@ -59,4 +59,17 @@ describe('rowHash', () => {
       }
     }
   });
+
+  it('equals the digest of the joined string for every kind of metadata value', () => {
+    const values = ['R_1', '2020-02-11T03:44:39.000Z', 'say "hi"', 'back\\slash', 'tab\t', '\u007f', '~', ' ', '', 'Nguyễn', '\ud800'];
+    const numbers = [0, -0, 1, -17, 1.5, 47.202999114990234, -122.48819732666016, 1e21, 5e-324, -1.7976931348623157e308];
+    const odd = [Number.NaN, Number.POSITIVE_INFINITY, undefined, true] as unknown as SqlScalar[];
+    const all: SqlScalar[] = [...values, ...numbers, null];
+    for (const v of [...all, ...odd]) {
+      for (const meta of [[v], [null, v, 3], [v, v, v]]) expect(rowHash('{}', null, meta)).toBe(reference('{}', null, meta));
+    }
+    expect(rowHash('{"a":1}', null, all)).toBe(reference('{"a":1}', null, all));
+    const long = ['x'.repeat(100_000), 'é'.repeat(50_000)];
+    expect(rowHash('{}', null, long)).toBe(reference('{}', null, long));
+  });
 });
