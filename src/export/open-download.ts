@@ -1,9 +1,15 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QualtricsClient } from '../client/index.ts';
-import { type ExportFile, ExportFileError, type ExportFormat, type OpenExportOptions, openExport } from '../formats/index.ts';
-import { openExportSource } from '../formats/open-export.ts';
-import { onePassSource } from '../formats/source.ts';
+import {
+  type ExportFile,
+  ExportFileError,
+  type ExportFormat,
+  type OpenExportOptions,
+  onePassSource,
+  openExport,
+  openExportSource,
+} from '../formats/index.ts';
 import { DEFAULT_DOWNLOAD_ATTEMPTS, downloadExportFile, exhaustedDownloadError, finalDownloadError, verifyDownloaded } from './download.ts';
 import { ExportDownloadError } from './errors.ts';
 import { type FollowedEntry, followZipEntry } from './internal/follow-zip.ts';

@@ -20,10 +20,10 @@ export {
   parsePythonImportId,
 } from './dialect.ts';
 export { asExportFileError, ExportFileError } from './errors.ts';
-export { type ExportFile, openExport } from './open-export.ts';
+export { type ExportFile, openExport, openExportSource } from './open-export.ts';
 export { type SafeFileNameOptions, safeFileName } from './safe-file-name.ts';
 export { detectFormat, formatFromName } from './sniff.ts';
-export { type ExportSource, openSource } from './source.ts';
+export { type ExportSource, onePassSource, openSource } from './source.ts';
 export { isValidTimeZone, localDateToIso, wallTimeToUtc, ZoneOffsets } from './time-zone.ts';
 export type {
   ColumnInfo,
