@@ -3,7 +3,9 @@ import { encodeMeta, rowHash } from '../internal/row-codec.ts';
 import type { SqlType, StoreRecord, StoreValue } from '../types.ts';
 import { COPY_NULL, copyEscape, copyEscapeJson, NulCharacterError } from './copy.ts';
 import { copyCell, copyMeta } from './encode.ts';
-import { jsonString, NeedsWidening, stageChunks, stagePlan, UnknownKey } from './stage-encoder.ts';
+import { ISO_TIMESTAMP } from '../sql-types.ts';
+import { NeedsWidening, stageChunks, stagePlan, UnknownKey } from './stage-encoder.ts';
+import { isTimestamp, writtenAsIs } from './stage-text.ts';
 
 type Column = { key: string; sqlType: SqlType | null };
 
@@ -175,7 +177,131 @@ describe('stageChunks', () => {
     ]);
   });
 
-  it('jsonString equals JSON.stringify for every kind of text', () => {
-    for (const text of [...TEXTS, 'a\0b', '\udc00', '🙂']) expect(jsonString(text)).toBe(JSON.stringify(text));
+  it('writtenAsIs holds exactly for text that is its own COPY field and, in quotes, its own JSON', () => {
+    const texts = [...TEXTS, 'a\0b', '\udc00', '\ud800x', 'x\udbff', '🙂', '🙂\ud83d', '\ude42🙂', 'é"', 'DEL \u007f', 'z\u001f'];
+    for (const text of texts) {
+      const asIs = JSON.stringify(text) === `"${text}"` && !/[\\\t\n\r\0]/.test(text);
+      expect([text, writtenAsIs(text)]).toEqual([text, asIs]);
+    }
+  });
+});
+
+/** A small deterministic generator (LCG), so a failing case can be replayed. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('stageChunks on records in any key order', () => {
+  const columns: Column[] = COLUMNS.filter((c) => c.key !== '1');
+  const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const valuesFor: Record<string, readonly StoreValue[]> = {
+    QID1_TEXT: [...TEXTS, 7, true, { a: ['x\ty'] }, null],
+    n: [0, 7, -3, 2 ** 53 - 1, true, null],
+    r: [0.5, -2.25, 1e300, 9, false, null],
+    b: [true, false, null],
+    bi: [true, false, 4],
+    br: [true, 1.5],
+    t: ['2024-01-02T03:04:05.678Z', '2024-05-01T12:00:00+02:00', '2024-05-01T12:00:00.1Z', null],
+    j: [{ x: 'é\\', y: [1, null] }, ['🙂'], null],
+    'k"\\é 🙂': TEXTS,
+    untyped: [null],
+  };
+
+  /** A record holding a random subset of the columns, in layout order or shuffled, some keys set to undefined. */
+  function randomRecord(next: () => number, i: number): StoreRecord {
+    const keys = columns.map((c) => c.key).filter(() => next() < 0.8);
+    if (next() < 0.5) keys.sort(() => next() - 0.5);
+    const values: Record<string, StoreValue | undefined> = {};
+    for (const key of keys) values[key] = next() < 0.1 ? undefined : pick(next, valuesFor[key]!);
+    if (next() < 0.1) values.notInLayout = undefined;
+    return { responseId: `R_${i}`, values: values as Record<string, StoreValue>, meta: { status: i, userLanguage: pick(next, TEXTS) } };
+  }
+
+  it('writes what the reference writes, each record alone and in batches, whatever the key order', () => {
+    const next = random(20240102);
+    const records = Array.from({ length: 400 }, (_, i) => randomRecord(next, i));
+    const expected = records.map((r) => Buffer.from(referenceLine(columns, r)).toString('utf8'));
+    for (const [i, rec] of records.entries()) expect(encode(columns, [rec]).slice(0, -1)).toBe(expected[i]);
+    const inBatches = [0, 100, 200, 300].flatMap((at) => encode(columns, records.slice(at, at + 100)).split('\n').slice(0, -1));
+    expect(inBatches).toEqual(expected);
+  });
+
+  it('refuses a key outside the layout holding a value, in layout order or not', () => {
+    const cases: Array<Record<string, StoreValue>> = [{ QID1_TEXT: 'a', n: 1, zz: 2 }, { zz: 2, QID1_TEXT: 'a' }, { n: 1, QID1_TEXT: 'a', zz: null }];
+    for (const values of cases) {
+      const run = () => [...stageChunks(stagePlan(columns), [{ responseId: 'R_1', values, meta: {} }], (e) => e)];
+      expect(run).toThrow(UnknownKey);
+    }
+  });
+
+  it('reads enumerable keys a record inherits, as a key-by-key read does', () => {
+    const values = Object.create({ n: 5 }) as Record<string, StoreValue>;
+    values.QID1_TEXT = 'own';
+    const rec: StoreRecord = { responseId: 'R_1', values, meta: {} };
+    expect(encode(columns, [rec]).slice(0, -1)).toBe(referenceLine(columns, rec));
+    expect(encode(columns, [rec]).split('\t')[18]).toBe('{"QID1_TEXT":"own","n":5}');
+  });
+
+  it('refuses a record whose prototype lists a key every object inherits: such a key is read only when owned', () => {
+    const values = Object.create({ constructor: 'inherited', n: 5 }) as Record<string, StoreValue>;
+    const plan = stagePlan([{ key: 'constructor', sqlType: 'text' }, ...columns]);
+    expect(() => [...stageChunks(plan, [{ responseId: 'R_1', values, meta: {} }], (e) => e)]).toThrow(UnknownKey);
+  });
+
+  it('refuses a value the record holds without listing it among its keys, as a count of its keys shows', () => {
+    for (const [listed, unlisted] of [
+      ['QID1_TEXT', 'n'],
+      ['n', 'QID1_TEXT'],
+    ]) {
+      const values: Record<string, StoreValue> = { [listed!]: 1 };
+      Object.defineProperty(values, unlisted!, { value: 2, enumerable: false });
+      const run = () => [...stageChunks(stagePlan(columns), [{ responseId: 'R_1', values, meta: {} }], (e) => e)];
+      expect(run).toThrow(UnknownKey);
+    }
+  });
+
+  it('sends a small first chunk, so the server starts reading at once, then chunks of about a megabyte', () => {
+    const records = Array.from({ length: 3000 }, (_, i) => ({
+      responseId: `R_${i}`,
+      values: { QID1_TEXT: 'x'.repeat(1000), n: i },
+      meta: {},
+    }));
+    const sizes = [...stageChunks(stagePlan(columns), records, (e) => e)].map((c) => c.length);
+    expect(sizes[0]).toBeGreaterThanOrEqual(64 * 1024);
+    expect(sizes[0]).toBeLessThan(70 * 1024);
+    for (const size of sizes.slice(1, -1)) expect(size).toBeGreaterThanOrEqual(960 * 1024);
+  });
+
+  it('grows its buffers for a row longer than a chunk', () => {
+    const records: StoreRecord[] = [
+      { responseId: 'R_small', values: { n: 1 }, meta: {} },
+      { responseId: 'R_huge', values: { QID1_TEXT: 'é\\'.repeat(400_000), 'k"\\é 🙂': 'x'.repeat(300_000) }, meta: {} },
+      { responseId: 'R_after', values: { n: 2 }, meta: {} },
+    ];
+    const chunks = [...stageChunks(stagePlan(columns), records, (e) => e)];
+    for (const chunk of chunks) expect(chunk.at(-1)).toBe(0x0a);
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n').slice(0, -1);
+    expect(lines).toEqual(records.map((r) => referenceLine(columns, r)));
+  });
+
+  it('isTimestamp agrees with ISO_TIMESTAMP', () => {
+    const texts = [
+      '2024-01-02T03:04:05.678Z',
+      '2024-01-02T03:04:05.678z',
+      '2024-01-02 03:04:05.678Z',
+      '2024-01-02T03:04:05,678Z',
+      '2024-01-02T03:04:05.67xZ',
+      '２０２４-01-02T03:04:05.678Z',
+      '2024-01-02T03:04:05.6789Z',
+      '2024-01-02T03:04:05Z',
+      '2024-01-02T03:04:05.678+02:00',
+      'abcd-ef-ghTij:kl:mn.opqZ',
+      '',
+    ];
+    for (const text of texts) expect([text, isTimestamp(text)]).toEqual([text, ISO_TIMESTAMP.test(text)]);
   });
 });

@@ -1,21 +1,22 @@
 /**
  * The hot path of a bulk load: records become the staging table's COPY text, written as bytes straight into the
  * chunks sent to the server. One pass over each record's values writes its `values_json` (layout order; also the
- * start of the row-hash input) and its typed wide-table cells together; plain ASCII text and small integers are
- * copied byte by byte, everything else goes through the same string functions as the rest of the store. Almost
- * nothing is allocated per row: a batch's records are young objects, and every garbage collection while they are
- * alive copies them all, so garbage costs far more here than its own size.
+ * start of the row-hash input) and its typed wide-table cells together. For records whose keys come in layout order
+ * (what the parsers build) that pass is a `for…in` over the record, which also proves it has no key outside the
+ * layout; other records are read key by key in layout order and their keys counted. Text that needs no escaping
+ * and small integers are copied byte by byte, other text once natively, the rest through the same string functions
+ * as the rest of the store. Almost nothing is allocated per row: a batch's records are young objects, and every
+ * garbage collection while they are alive copies them all, so garbage costs far more here than its own size.
  *
  * A value that does not fit its column's current type stops the encoding (`NeedsWidening`); the caller widens the
  * columns, then encodes again.
  */
 import { hash } from 'node:crypto';
-import { StoreError } from '../errors.ts';
-import { META_COLUMNS } from '../internal/row-codec.ts';
-import { ISO_TIMESTAMP } from '../sql-types.ts';
-import type { ResponseMeta, SqlType, StoreRecord, StoreValue } from '../types.ts';
+import type { SqlType, StoreRecord, StoreValue } from '../types.ts';
+import { Bytes } from './bytes.ts';
 import { COPY_NULL, copyEscape, copyEscapeJson, NulCharacterError } from './copy.ts';
-import { copyCell, JSON_NUL } from './encode.ts';
+import { JSON_NUL } from './encode.ts';
+import { isTimestamp, writeMeta, writeText } from './stage-text.ts';
 
 /** Thrown when a value does not fit its column's current type (or its column has none yet). */
 export class NeedsWidening extends Error {
@@ -24,6 +25,7 @@ export class NeedsWidening extends Error {
 
 /** What the encoder needs of a layout: its columns in layout order (the stage's `w<i>` are the typed ones). */
 export interface StagePlan {
+  /** The column keys, as the same strings objects use for their property names (compared by identity first). */
   keys: readonly string[];
   /** UTF-8 of `{"key":` and `,"key":` for each column: the prefixes of its member in `values_json`. */
   open: readonly Buffer[];
@@ -40,7 +42,7 @@ export interface StagePlan {
 export function stagePlan(columns: ReadonlyArray<{ key: string; sqlType: SqlType | null }>): StagePlan {
   const json = columns.map((c) => JSON.stringify(c.key));
   return {
-    keys: columns.map((c) => c.key),
+    keys: columns.map((c) => propertyName(c.key)),
     open: json.map((k) => Buffer.from(`{${k}:`)),
     next: json.map((k) => Buffer.from(`,${k}:`)),
     types: columns.map((c) => c.sqlType),
@@ -49,103 +51,35 @@ export function stagePlan(columns: ReadonlyArray<{ key: string; sqlType: SqlType
   };
 }
 
-/** Characters that make `JSON.stringify` of a string differ from the string in quotes. */
-const JSON_SPECIAL = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** `JSON.stringify(text)`, without the native call for the common text that needs no escaping. */
-export function jsonString(text: string): string {
-  return JSON_SPECIAL.test(text) ? JSON.stringify(text) : `"${text}"`;
+/** `key` as an object's property name: the engine's one shared copy of that text, so comparing keys is cheap. */
+function propertyName(key: string): string {
+  return Object.keys({ [key]: 0 })[0] ?? key;
 }
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const SEPARATOR = 0x01;
 /** A COPY chunk is sent once it has less than this free (bytes); a longer row grows it. */
 const CHUNK_SLACK = 64 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
-
-/** A growable byte buffer. */
-class Bytes {
-  buf: Buffer;
-  pos = 0;
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-
-  /** Makes room for `n` more bytes. */
-  room(n: number): void {
-    if (this.pos + n > this.buf.length) {
-      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-      this.buf.copy(next, 0, 0, this.pos);
-      this.buf = next;
-    }
-  }
-
-  /** Appends `text` as UTF-8. */
-  text(text: string): void {
-    this.room(text.length * 3);
-    this.pos += this.buf.write(text, this.pos);
-  }
-
-  /** Appends `text`, which is ASCII (digits, `true`, base64…). */
-  ascii(text: string): void {
-    this.room(text.length);
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < text.length; i++) buf[p++] = text.charCodeAt(i);
-    this.pos = p;
-  }
-
-  byte(b: number): void {
-    this.room(1);
-    this.buf[this.pos++] = b;
-  }
-
-  /** Appends bytes `from`–`to` of `src`: short runs by hand, long ones by `copy` (a native call costs a short run). */
-  slice(src: Buffer, from: number, to: number): void {
-    this.room(to - from);
-    if (to - from > 64) {
-      this.pos += src.copy(this.buf, this.pos, from, to);
-      return;
-    }
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = from; i < to; i++) buf[p++] = src[i]!;
-    this.pos = p;
-  }
-
-  /**
-   * Appends `text` in quotes when it is printable ASCII without `"` or `\`: then it is at once its JSON string and
-   * its COPY field. Returns false, with nothing appended, for any other text.
-   */
-  quotedPlain(text: string): boolean {
-    const n = text.length;
-    this.room(n + 2);
-    const buf = this.buf;
-    let p = this.pos;
-    buf[p++] = QUOTE;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return false;
-      buf[p++] = c;
-    }
-    buf[p++] = QUOTE;
-    this.pos = p;
-    return true;
-  }
-}
-
-/** Scratch buffers of the encoder: a row's `values_json` (then the rest of the hash input) and its typed cells. */
-const json = new Bytes(16 * 1024);
-const cells = new Bytes(16 * 1024);
+/** The first chunk is sent as soon as it has this many bytes: the server starts reading while the rest is encoded. */
+const FIRST_CHUNK_BYTES = 64 * 1024;
 
 /**
- * The staging COPY text of `records`, in chunks of about a megabyte: per record `response_id`, the metadata
- * columns, `values_json`, `labels_json`, `row_hash`, then the typed cells, tab-separated, one line each. Throws
- * `NeedsWidening`, or what `fail` makes of an error while encoding a record (`NulCharacterError`, or the
- * `unknownKey` error for a record holding a key outside the layout).
+ * Scratch buffers of the encoder: a row's `values_json` (then the rest of the hash input), its typed cells, and
+ * the JSON array of its metadata.
+ */
+const json = new Bytes(16 * 1024);
+const cells = new Bytes(16 * 1024);
+const metaJson = new Bytes(1024);
+/** Set while a row is written when its `values_json` holds a backslash (only ever from an escape): COPY doubles them. */
+let escapes = false;
+
+/**
+ * The staging COPY text of `records`, in chunks of about a megabyte (the first one smaller): per record
+ * `response_id`, the metadata columns, `values_json`, `labels_json`, `row_hash`, then the typed cells,
+ * tab-separated, one line each. Throws `NeedsWidening`, or what `fail` makes of an error while encoding a record
+ * (`NulCharacterError`, or `UnknownKey` for a record holding a key outside the layout).
  */
 export function* stageChunks(
   plan: StagePlan,
@@ -153,13 +87,22 @@ export function* stageChunks(
   fail: (err: unknown, rec: StoreRecord) => unknown,
 ): Generator<Buffer> {
   let out = new Bytes(CHUNK_BYTES);
+  let limit = FIRST_CHUNK_BYTES;
+  // Cleared once a record's keys are not in layout order: then the later records of the batch likely are not either.
+  let recordOrder = true;
   for (const rec of records) {
-    if (out.buf.length - out.pos < CHUNK_SLACK) {
+    if (out.pos >= limit) {
+      limit = CHUNK_BYTES - CHUNK_SLACK;
       yield out.buf.subarray(0, out.pos);
       out = new Bytes(CHUNK_BYTES);
     }
     try {
-      writeRecord(plan, rec, out);
+      let defined = recordOrder ? walkRecordOrder(plan, rec.values) : -1;
+      if (defined < 0) {
+        recordOrder = false;
+        defined = walkLayoutOrder(plan, rec.values);
+      }
+      writeRow(rec, defined, out);
     } catch (err) {
       if (err instanceof NeedsWidening) throw err;
       throw fail(err, rec);
@@ -173,89 +116,136 @@ export class UnknownKey extends Error {
   override name = 'UnknownKey';
 }
 
-function writeRecord(plan: StagePlan, rec: StoreRecord, out: Bytes): void {
-  const { keys, types } = plan;
-  const values = rec.values;
+/**
+ * Writes the record's values in one `for…in` pass when its keys holding a value are layout keys in layout order
+ * (as parsers build records): that pass also shows there is no key outside the layout. Returns the number of values
+ * written, or -1 when the keys are in another order (what was written then does not count).
+ */
+function walkRecordOrder(plan: StagePlan, values: Readonly<Record<string, StoreValue>>): number {
+  const { keys, inherited } = plan;
+  const n = keys.length;
   json.pos = 0;
   cells.pos = 0;
-  // Set when values_json holds a backslash (only ever from an escape): COPY needs those doubled.
-  let escapes = plan.escapedKeys;
+  escapes = plan.escapedKeys;
+  let i = 0;
   let defined = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const v: StoreValue | undefined = plan.inherited[i] && !Object.hasOwn(values, key) ? undefined : values[key];
-    const type = types[i]!;
-    if (v === undefined) {
-      if (type !== null) cells.ascii('\t\\N');
-      continue;
+  for (const key in values) {
+    const v = values[key];
+    if (v === undefined) continue;
+    while (i < n && keys[i] !== key) {
+      if (layoutValue(plan, values, i) !== undefined) return -1;
+      if (plan.types[i] !== null) cells.ascii('\t\\N');
+      i++;
     }
-    const prefix = defined++ === 0 ? plan.open[i]! : plan.next[i]!;
-    json.slice(prefix, 0, prefix.length);
-    if (v === null) {
-      json.ascii('null');
-      if (type !== null) cells.ascii('\t\\N');
-      continue;
-    }
-    if (type === null) throw new NeedsWidening();
-    cells.byte(TAB);
-    switch (typeof v) {
-      case 'string': {
-        if (type !== 'text' && !(type === 'timestamp' && ISO_TIMESTAMP.test(v))) throw new NeedsWidening();
-        const start = json.pos;
-        if (json.quotedPlain(v)) {
-          cells.slice(json.buf, start + 1, json.pos - 1);
-        } else {
-          const quoted = JSON.stringify(v);
-          escapes ||= quoted.includes('\\');
-          json.text(quoted);
-          cells.text(copyEscape(v));
-        }
-        break;
-      }
-      case 'number': {
-        if (!(type === 'text' || (type === 'integer' && Number.isSafeInteger(v)) || (type === 'real' && Number.isFinite(v)))) {
-          throw new NeedsWidening();
-        }
-        const start = json.pos;
-        if (Number.isFinite(v)) json.ascii(String(v));
-        else {
-          json.ascii('null');
-          cells.ascii(String(v));
-          break;
-        }
-        cells.slice(json.buf, start, json.pos);
-        break;
-      }
-      case 'boolean':
-        json.ascii(v ? 'true' : 'false');
-        if (type === 'boolean') cells.byte(v ? 0x74 : 0x66);
-        else if (type === 'text') cells.ascii(v ? 'true' : 'false');
-        else if (type === 'integer' || type === 'real') cells.byte(v ? 0x31 : 0x30);
-        else throw new NeedsWidening();
-        break;
-      default: {
-        const member = JSON.stringify(v);
-        if (type === 'json') {
-          // jsonb cannot hold \u0000; say so here rather than let the server reject the batch obscurely.
-          if (JSON_NUL.test(member)) throw new NulCharacterError('JSON holds a NUL character');
-        } else if (type !== 'text') throw new NeedsWidening();
-        escapes ||= member.includes('\\');
-        json.text(member);
-        cells.text(copyEscapeJson(member));
-      }
-    }
+    if (i === n || (inherited[i] && !Object.hasOwn(values, key))) return -1;
+    writeMember(plan, i++, v, defined++);
+  }
+  for (; i < n; i++) {
+    if (layoutValue(plan, values, i) !== undefined) return -1;
+    if (plan.types[i] !== null) cells.ascii('\t\\N');
+  }
+  return defined;
+}
+
+/** Writes the record's values key by key in layout order. Returns the number written; throws `UnknownKey`. */
+function walkLayoutOrder(plan: StagePlan, values: Readonly<Record<string, StoreValue>>): number {
+  json.pos = 0;
+  cells.pos = 0;
+  escapes = plan.escapedKeys;
+  let defined = 0;
+  for (let i = 0; i < plan.keys.length; i++) {
+    const v = layoutValue(plan, values, i);
+    if (v !== undefined) writeMember(plan, i, v, defined++);
+    else if (plan.types[i] !== null) cells.ascii('\t\\N');
   }
   // Object.keys is the cheaper count on the dictionary-mode objects parsers build; keys set to undefined (no
   // value, as JSON.stringify has it) need the slower count.
   if (defined !== Object.keys(values).length && defined !== countDefined(values)) throw new UnknownKey();
+  return defined;
+}
+
+/** The value of layout column `i`; a key every object inherits is read only when the record has it as its own. */
+function layoutValue(plan: StagePlan, values: Readonly<Record<string, StoreValue>>, i: number): StoreValue | undefined {
+  const key = plan.keys[i]!;
+  return plan.inherited[i] && !Object.hasOwn(values, key) ? undefined : values[key];
+}
+
+/** Writes column `i`'s member of `values_json` (the `index`th written) and, for a typed column, its cell. */
+function writeMember(plan: StagePlan, i: number, v: StoreValue, index: number): void {
+  const prefix = index === 0 ? plan.open[i]! : plan.next[i]!;
+  json.slice(prefix, 0, prefix.length);
+  const type = plan.types[i]!;
+  if (v === null) {
+    json.ascii('null');
+    if (type !== null) cells.ascii('\t\\N');
+    return;
+  }
+  if (type === null) throw new NeedsWidening();
+  cells.byte(TAB);
+  switch (typeof v) {
+    case 'string': {
+      if (type !== 'text' && !(type === 'timestamp' && isTimestamp(v))) throw new NeedsWidening();
+      if (!writeText(json, v, cells)) {
+        const quoted = JSON.stringify(v);
+        escapes ||= quoted.includes('\\');
+        json.text(quoted);
+        cells.text(copyEscape(v));
+      }
+      break;
+    }
+    case 'number': {
+      if (!(type === 'text' || (type === 'integer' && Number.isSafeInteger(v)) || (type === 'real' && Number.isFinite(v)))) {
+        throw new NeedsWidening();
+      }
+      if (v >= 0 && v <= 9 && Number.isInteger(v)) {
+        // A single digit, the commonest answer code (-0 too: it is written "0").
+        json.byte(0x30 + v);
+        cells.byte(0x30 + v);
+        break;
+      }
+      const start = json.pos;
+      if (Number.isFinite(v)) json.ascii(String(v));
+      else {
+        json.ascii('null');
+        cells.ascii(String(v));
+        break;
+      }
+      cells.slice(json.buf, start, json.pos);
+      break;
+    }
+    case 'boolean':
+      json.ascii(v ? 'true' : 'false');
+      if (type === 'boolean') cells.byte(v ? 0x74 : 0x66);
+      else if (type === 'text') cells.ascii(v ? 'true' : 'false');
+      else if (type === 'integer' || type === 'real') cells.byte(v ? 0x31 : 0x30);
+      else throw new NeedsWidening();
+      break;
+    default: {
+      const member = JSON.stringify(v);
+      if (type === 'json') {
+        // jsonb cannot hold \u0000; say so here rather than let the server reject the batch obscurely.
+        if (JSON_NUL.test(member)) throw new NulCharacterError('JSON holds a NUL character');
+      } else if (type !== 'text') throw new NeedsWidening();
+      escapes ||= member.includes('\\');
+      json.text(member);
+      cells.text(copyEscapeJson(member));
+    }
+  }
+}
+
+/**
+ * Writes the row of a record whose values are in the scratch buffers (`defined` of them): response id, metadata,
+ * `values_json`, `labels_json`, the row hash, then the typed cells.
+ */
+function writeRow(rec: StoreRecord, defined: number, out: Bytes): void {
   if (defined === 0) json.ascii('{}');
   else json.byte(0x7d);
   const jsonEnd = json.pos;
-
-  out.text(copyEscape(rec.responseId));
-  const metaJson = writeMeta(rec.meta, rec.responseId, out);
+  if (!out.plainField(rec.responseId)) out.text(copyEscape(rec.responseId));
+  writeMeta(rec.meta, rec.responseId, out, metaJson);
   out.byte(TAB);
-  if (escapes) out.text(copyEscapeJson(json.buf.toString('utf8', 0, jsonEnd)));
+  // A byte 0x5c in UTF-8 is always a backslash itself, never part of another character.
+  if (escapes) out.sliceEscaped(json.buf, 0, jsonEnd);
   else out.slice(json.buf, 0, jsonEnd);
   out.byte(TAB);
   // The rest of the text `rowHash` (internal/row-codec.ts) hashes: values_json, labels_json, the metadata array.
@@ -266,7 +256,7 @@ function writeRecord(plan: StagePlan, rec: StoreRecord, out: Bytes): void {
     out.text(copyEscapeJson(labels));
   } else out.ascii(COPY_NULL);
   json.byte(SEPARATOR);
-  json.text(metaJson);
+  json.slice(metaJson.buf, 0, metaJson.pos);
   out.byte(TAB);
   out.ascii(hash('sha1', json.buf.subarray(0, json.pos), 'base64'));
   out.slice(cells.buf, 0, cells.pos);
@@ -280,35 +270,3 @@ function countDefined(values: Readonly<Record<string, StoreValue>>): number {
   return n;
 }
 
-/**
- * Appends the metadata's COPY cells to `out`, each after a tab (`META_COLUMNS` order), and returns the JSON array
- * `rowHash` hashes (`JSON.stringify(encodeMeta(meta))`: booleans as 1/0, absent as null). Throws `StoreError`
- * (`invalid-input`), as `encodeMeta` does, for a field that is not text, a finite number, a boolean or null.
- */
-function writeMeta(meta: ResponseMeta | undefined, responseId: string, out: Bytes): string {
-  let text = '';
-  let nulls = 0;
-  for (let i = 0; i < META_COLUMNS.length; i++) {
-    const { field, type } = META_COLUMNS[i]!;
-    const v: unknown = meta?.[field];
-    if (v === undefined || v === null) {
-      out.ascii('\t\\N');
-      nulls++;
-      continue;
-    }
-    if (nulls > 0) {
-      text += NULLS[nulls]!;
-      nulls = 0;
-    }
-    if (typeof v === 'boolean') text += v ? ',1' : ',0';
-    else if (typeof v === 'number' && Number.isFinite(v)) text += `,${v}`;
-    else if (typeof v === 'string') text += `,${jsonString(v)}`;
-    else throw new StoreError('invalid-input', `response ${responseId}: meta.${field} is not text, a number or a boolean`);
-    out.byte(TAB);
-    out.text(copyCell(type, v));
-  }
-  return `[${(text + NULLS[nulls]!).slice(1)}]`;
-}
-
-/** `,null` repeated 0 to 17 times: runs of absent metadata. */
-const NULLS = Array.from({ length: META_COLUMNS.length + 1 }, (_, n) => ',null'.repeat(n));
