@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL write path beyond the contract: a batch mixing new, edited, unchanged, restored and repeated
- * responses (counts, both tables, answers, in-progress rows), widening found after COPY data was already sent,
+ * responses (counts, both tables, answers, in-progress rows), a batch of new responses only (its shorter statement), widening found after COPY data was already sent,
  * several upserts in one transaction, two processes writing one survey at once (also with the late one carrying an
  * older export), and bad input in a later chunk.
  */
@@ -76,6 +76,29 @@ describe('PostgreSQL write path', () => {
       // In-progress copies of the responses written are gone; the unchanged one's is kept.
       expect((await store.listInProgress(SURVEY)).map((r) => r.responseId)).toEqual(['R_same']);
       expect(await store.countResponses(SURVEY)).toBe(4);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('writes a batch of responses none of which is stored like any other: both tables, answers, in-progress rows', async () => {
+    const { store, layout } = await openWithSurvey(freshUrl(), true);
+    try {
+      await store.transaction((tx) => tx.upsertInProgress(SURVEY, [rec('R_a', { QID1: 1 }), rec('R_keep', { QID1: 2 })]));
+      const batch = [rec('R_a', { QID1: 1, QID2_TEXT: 'done' }), rec('R_b', { QID1: 2 }), rec('R_a', { QID1: 3, QID2_TEXT: 'last' })];
+      const result = await store.transaction((tx) => tx.upsertResponses(SURVEY, layout, batch));
+      expect(result).toMatchObject({ inserted: 2, updated: 0, unchanged: 0, stale: 0, restored: 0, duplicates: 1 });
+      expect((await store.getResponse(SURVEY, 'R_a'))?.wide).toMatchObject({ q1: 3, q2: 'last', deleted_at: null });
+      expect((await store.getResponse(SURVEY, 'R_b'))?.values).toEqual({ QID1: 2 });
+      expect((await store.getAnswers(SURVEY, 'R_a')).map((a) => [a.columnKey, a.value])).toEqual([
+        ['QID1', '3'],
+        ['QID2_TEXT', 'last'],
+      ]);
+      expect((await store.listInProgress(SURVEY)).map((r) => r.responseId)).toEqual(['R_keep']);
+      // The same responses again: now stored, so the full merge counts them.
+      const again = await store.transaction((tx) => tx.upsertResponses(SURVEY, layout, [rec('R_b', { QID1: 2 }), rec('R_c', { QID1: 4 })]));
+      expect(again).toMatchObject({ inserted: 1, updated: 0, unchanged: 1 });
+      expect(await store.countResponses(SURVEY)).toBe(3);
     } finally {
       await store.close();
     }
