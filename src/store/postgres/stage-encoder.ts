@@ -4,7 +4,7 @@
  * start of the row-hash input) and its typed wide-table cells together. For records whose keys come in layout order
  * (what the parsers build) that pass is a `for…in` over the record, which also proves it has no key outside the
  * layout; other records are read key by key in layout order and their keys counted. Text that needs no escaping
- * and small integers are copied byte by byte, other text once natively, the rest through the same string functions
+ * and single digits are copied byte by byte, other text once natively, the rest through the same string functions
  * as the rest of the store. Almost nothing is allocated per row: a batch's records are young objects, and every
  * garbage collection while they are alive copies them all, so garbage costs far more here than its own size.
  *
@@ -12,11 +12,12 @@
  * columns, then encodes again.
  */
 import { hash } from 'node:crypto';
+import { ISO_TIMESTAMP } from '../sql-types.ts';
 import type { SqlType, StoreRecord, StoreValue } from '../types.ts';
 import { Bytes } from './bytes.ts';
 import { COPY_NULL, copyEscape, copyEscapeJson, NulCharacterError } from './copy.ts';
 import { JSON_NUL } from './encode.ts';
-import { isTimestamp, writeMeta, writeText } from './stage-text.ts';
+import { writeMeta, writeText } from './stage-text.ts';
 
 /** Thrown when a value does not fit its column's current type (or its column has none yet). */
 export class NeedsWidening extends Error {
@@ -184,7 +185,7 @@ function writeMember(plan: StagePlan, i: number, v: StoreValue, index: number): 
   cells.byte(TAB);
   switch (typeof v) {
     case 'string': {
-      if (type !== 'text' && !(type === 'timestamp' && isTimestamp(v))) throw new NeedsWidening();
+      if (type !== 'text' && !(type === 'timestamp' && ISO_TIMESTAMP.test(v))) throw new NeedsWidening();
       if (!writeText(json, v, cells)) {
         const quoted = JSON.stringify(v);
         escapes ||= quoted.includes('\\');

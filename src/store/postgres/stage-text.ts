@@ -4,7 +4,6 @@
  */
 import { StoreError } from '../errors.ts';
 import { META_COLUMNS } from '../internal/row-codec.ts';
-import { ISO_TIMESTAMP } from '../sql-types.ts';
 import type { ResponseMeta } from '../types.ts';
 import type { Bytes } from './bytes.ts';
 import { copyEscape } from './copy.ts';
@@ -24,22 +23,6 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 export function writtenAsIs(text: string): boolean {
   return !QUOTED_SPECIAL.test(text) && !(SURROGATE.test(text) && LONE_SURROGATE.test(text));
 }
-
-/** `ISO_TIMESTAMP.test(text)`, without the regular expression for the canonical `YYYY-MM-DDTHH:MM:SS.mmmZ`. */
-export function isTimestamp(text: string): boolean {
-  if (text.length === 24 && text.charCodeAt(23) === 0x5a) {
-    let digits = true;
-    for (let i = 0; i < 23 && digits; i++) {
-      const c = text.charCodeAt(i);
-      digits = CANONICAL_PUNCTUATION[i] === 0 ? c >= 0x30 && c <= 0x39 : c === CANONICAL_PUNCTUATION[i];
-    }
-    if (digits) return true;
-  }
-  return ISO_TIMESTAMP.test(text);
-}
-
-/** Per position of `YYYY-MM-DDTHH:MM:SS.mmm`: the punctuation there, or 0 for a digit. */
-const CANONICAL_PUNCTUATION = Array.from('0000-00-00T00:00:00.000', (c) => (c === '0' ? 0 : c.charCodeAt(0)));
 
 /**
  * Appends `text` to `quoted` in quotes (its JSON string) and to `field` as is (its COPY field) when both are the
