@@ -115,66 +115,12 @@ export function cellText(value: StoreValue | undefined): string | null {
 }
 
 /**
- * The UTF-8 text `rowHash` digests, written into one reused buffer (grown when a response needs more): hashing the
- * joined string made V8 copy it flat (~2 KB per response) before converting it. Only used synchronously.
- */
-let hashInput = Buffer.allocUnsafe(64 * 1024);
-
-/**
  * Content hash of a response: values, labels and metadata. Equal hashes mean "unchanged, skip the write".
  * SHA-1 (base64) of the UTF-8 of `valuesJson + "\u0001" + (labelsJson ?? "") + "\u0001" + JSON.stringify(meta)`
  * (a lone surrogate as U+FFFD): stored in every row, so this text must never change.
  */
 export function rowHash(valuesJson: string, labelsJson: string | null, meta: readonly SqlScalar[]): string {
-  const labels = labelsJson ?? '';
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit; the metadata is written by hand only when it is all ASCII.
-  let most = 3 * (valuesJson.length + labels.length) + 4;
-  for (const v of meta) most += typeof v === 'string' ? v.length + 3 : 25;
-  if (hashInput.length < most) hashInput = Buffer.allocUnsafe(Math.max(most, 2 * hashInput.length));
-  let at = hashInput.write(valuesJson, 0, 'utf8');
-  hashInput[at++] = 1;
-  if (labels.length > 0) at += hashInput.write(labels, at, 'utf8');
-  hashInput[at++] = 1;
-  const end = writeAsciiJson(hashInput, at, meta);
-  if (end >= 0) return hash('sha1', hashInput.subarray(0, end), 'base64');
-  const metaJson = JSON.stringify(meta);
-  if (hashInput.length < at + 3 * metaJson.length) {
-    const grown = Buffer.allocUnsafe(at + 3 * metaJson.length);
-    hashInput.copy(grown, 0, 0, at);
-    hashInput = grown;
-  }
-  at += hashInput.write(metaJson, at, 'utf8');
-  return hash('sha1', hashInput.subarray(0, at), 'base64');
-}
-
-/**
- * Writes `JSON.stringify(meta)` into `out` at `at` byte by byte when every value is null, a finite number or text
- * that JSON writes as is (printable ASCII without `"` and `\`), which is what metadata nearly always is; returns
- * where it ends, or -1 when some value is not such (the caller then uses `JSON.stringify`).
- */
-function writeAsciiJson(out: Buffer, at: number, meta: readonly SqlScalar[]): number {
-  let i = at;
-  out[i++] = 91; // [
-  for (let m = 0; m < meta.length; m++) {
-    if (m > 0) out[i++] = 44; // ,
-    const v = meta[m];
-    let text: string;
-    if (v === null) text = 'null';
-    else if (typeof v === 'number' && Number.isFinite(v)) text = String(v);
-    else if (typeof v === 'string') {
-      out[i++] = 34; // "
-      for (let c = 0; c < v.length; c++) {
-        const code = v.charCodeAt(c);
-        if (code < 32 || code > 126 || code === 34 || code === 92) return -1;
-        out[i++] = code;
-      }
-      out[i++] = 34;
-      continue;
-    } else return -1;
-    for (let c = 0; c < text.length; c++) out[i++] = text.charCodeAt(c);
-  }
-  out[i++] = 93; // ]
-  return i;
+  return hash('sha1', `${valuesJson}\u0001${labelsJson ?? ''}\u0001${JSON.stringify(meta)}`, 'base64');
 }
 
 /** Throws unless `id` is a usable response id. */
