@@ -46,6 +46,25 @@ export class Bytes {
     this.buf[this.pos++] = b;
   }
 
+  /** Appends the decimal digits of `n`, a safe integer: `String(n)` without allocating the string (-0 is `0`). */
+  int(n: number): void {
+    this.room(17);
+    const buf = this.buf;
+    let v = n;
+    if (v < 0) {
+      buf[this.pos++] = 0x2d;
+      v = -v;
+    }
+    let digits = 1;
+    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+    let p = this.pos + digits;
+    this.pos = p;
+    do {
+      buf[--p] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    } while (v > 0);
+  }
+
   /** Appends bytes `from`–`to` of `src` (another buffer). */
   slice(src: Buffer, from: number, to: number): void {
     this.room(to - from);

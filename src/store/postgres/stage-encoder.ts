@@ -4,7 +4,7 @@
  * start of the row-hash input) and its typed wide-table cells together. For records whose keys come in layout order
  * (what the parsers build) that pass is a `for…in` over the record, which also proves it has no key outside the
  * layout; other records are read key by key in layout order and their keys counted. Text that needs no escaping
- * and single digits are copied byte by byte, other text once natively, the rest through the same string functions
+ * and integers are written byte by byte, other text once natively, the rest through the same string functions
  * as the rest of the store. Almost nothing is allocated per row: a batch's records are young objects, and every
  * garbage collection while they are alive copies them all, so garbage costs far more here than its own size.
  *
@@ -198,14 +198,10 @@ function writeMember(plan: StagePlan, i: number, v: StoreValue, index: number): 
       if (!(type === 'text' || (type === 'integer' && Number.isSafeInteger(v)) || (type === 'real' && Number.isFinite(v)))) {
         throw new NeedsWidening();
       }
-      if (v >= 0 && v <= 9 && Number.isInteger(v)) {
-        // A single digit, the commonest answer code (-0 too: it is written "0").
-        json.byte(0x30 + v);
-        cells.byte(0x30 + v);
-        break;
-      }
       const start = json.pos;
-      if (Number.isFinite(v)) json.ascii(String(v));
+      // Integers (nearly every answer code) without a string per value: garbage here costs a copy of the batch.
+      if (Number.isSafeInteger(v)) json.int(v);
+      else if (Number.isFinite(v)) json.ascii(String(v));
       else {
         json.ascii('null');
         cells.ascii(String(v));
