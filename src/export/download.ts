@@ -1,4 +1,3 @@
-import { unlink } from 'node:fs/promises';
 import {
   APIConnectionTimeoutError,
   APIUserAbortError,
@@ -52,8 +51,7 @@ export async function downloadExportFile(
       await client.responseExports.download(surveyId, fileId, { to: sink, ...(options.signal ? { signal: options.signal } : {}) });
       return { ...(await verifyDownloaded(path, sink.bytes, options)), attempts: attempt };
     } catch (err) {
-      sink.destroy();
-      await unlink(path).catch(() => undefined);
+      await sink.discard();
       const final = finalDownloadError(err, job, options.signal);
       if (final) throw final;
       lastError = err;

@@ -1,4 +1,4 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, unlink } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 
 /**
@@ -19,6 +19,20 @@ export class FileSink extends Writable {
   /** Bytes written so far. */
   get bytes(): number {
     return this.#bytes;
+  }
+
+  /**
+   * Stops writing and removes the file. Waits until the stream has closed first: destroyed while its file is still
+   * being opened, the open completes afterwards and would recreate the file behind an earlier unlink (and a next
+   * attempt opening the same path with `wx` would then fail with EEXIST).
+   */
+  async discard(): Promise<void> {
+    if (!this.closed) {
+      const closed = new Promise<void>((resolve) => this.once('close', () => resolve()));
+      this.destroy();
+      await closed;
+    }
+    await unlink(this.path).catch(() => undefined);
   }
 
   override _construct(callback: (error?: Error | null) => void): void {

@@ -1,4 +1,3 @@
-import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QualtricsClient } from '../../client/index.ts';
 import { DEFAULT_DOWNLOAD_ATTEMPTS, exhaustedDownloadError, finalDownloadError } from '../download.ts';
@@ -67,9 +66,8 @@ export function startStreamedDownload(
         file.complete();
         return { path, bytes: sink.bytes, attempts: attempt };
       } catch (err) {
-        sink.destroy();
         // A reader may still hold the file open: it reads on from there until it moves to the next attempt.
-        await unlink(path).catch(() => undefined);
+        await sink.discard();
         const final = finalDownloadError(err, job, controller.signal);
         if (final) throw final;
         lastError = err;
