@@ -23,7 +23,7 @@ export { asExportFileError, ExportFileError } from './errors.ts';
 export { type ExportFile, openExport, openExportSource } from './open-export.ts';
 export { type SafeFileNameOptions, safeFileName } from './safe-file-name.ts';
 export { detectFormat, formatFromName } from './sniff.ts';
-export { type ExportSource, onePassSource, openSource } from './source.ts';
+export { type ExportSource, isDataEntryName, listZipEntries, onePassSource, openSource, type ZipListingWords } from './source.ts';
 export { isValidTimeZone, localDateToIso, wallTimeToUtc, ZoneOffsets } from './time-zone.ts';
 export type {
   ColumnInfo,

@@ -51,24 +51,41 @@ async function readHead(path: string, length: number): Promise<{ head: Buffer; s
   }
 }
 
-/** Entries of a zip that are not data: folders and macOS resource forks. */
-function isDataEntry(entry: yauzl.Entry): boolean {
-  return !entry.fileName.endsWith('/') && !entry.fileName.startsWith('__MACOSX/');
+/** Whether a zip entry name is data: not a folder nor a macOS resource fork (every reader of exports skips those). */
+export function isDataEntryName(name: string): boolean {
+  return !name.endsWith('/') && !name.startsWith('__MACOSX/');
 }
 
-/** Opens the zip and returns its data entries; the caller closes the zip. */
-async function listEntries(path: string): Promise<{ zip: yauzl.ZipFile; entries: yauzl.Entry[] }> {
+/** How `listZipEntries` words its two failures (after the file's label). */
+export interface ZipListingWords {
+  /** The zip cannot be opened (no end of central directory…). */
+  unreadable: string;
+  /** The central directory cannot be read to its end. */
+  corrupt: string;
+}
+
+const ARCHIVE_WORDS: ZipListingWords = { unreadable: 'is not a readable zip archive', corrupt: 'is a corrupt zip archive' };
+
+/**
+ * Opens the zip at `path` and returns its data entries from the central directory; the caller closes the zip.
+ * Throws `ExportFileError` naming `label` with `words` and yauzl's reason.
+ */
+export async function listZipEntries(
+  path: string,
+  label = path,
+  words: ZipListingWords = ARCHIVE_WORDS,
+): Promise<{ zip: yauzl.ZipFile; entries: yauzl.Entry[] }> {
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false });
   } catch (err) {
-    throw new ExportFileError(path, `is not a readable zip archive (${(err as Error).message})`, { cause: err });
+    throw new ExportFileError(label, `${words.unreadable} (${(err as Error).message})`, { cause: err });
   }
   const entries: yauzl.Entry[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       zip.on('entry', (entry: yauzl.Entry) => {
-        if (isDataEntry(entry)) entries.push(entry);
+        if (isDataEntryName(entry.fileName)) entries.push(entry);
         zip.readEntry();
       });
       zip.once('end', () => resolve());
@@ -77,7 +94,7 @@ async function listEntries(path: string): Promise<{ zip: yauzl.ZipFile; entries:
     });
   } catch (err) {
     zip.close();
-    throw new ExportFileError(path, `is a corrupt zip archive (${(err as Error).message})`, { cause: err });
+    throw new ExportFileError(label, `${words.corrupt} (${(err as Error).message})`, { cause: err });
   }
   return { zip, entries };
 }
@@ -90,7 +107,7 @@ function zipSource(path: string, entry: yauzl.Entry): ExportSource {
     label,
     size: entry.uncompressedSize,
     async open() {
-      const { zip, entries } = await listEntries(path);
+      const { zip, entries } = await listZipEntries(path);
       const again = entries.find((e) => e.fileName === entry.fileName);
       try {
         if (!again) throw new ExportFileError(label, 'entry disappeared from the zip archive');
@@ -126,7 +143,7 @@ export async function openSource(path: string): Promise<{ source: ExportSource; 
     };
     return { source, head };
   }
-  const { zip, entries } = await listEntries(path);
+  const { zip, entries } = await listZipEntries(path);
   zip.close();
   if (entries.length === 0) throw new ExportFileError(path, 'zip archive holds no data file');
   if (entries.length > 1) {

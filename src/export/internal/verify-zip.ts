@@ -1,11 +1,6 @@
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
-import { ExportFileError } from '../../formats/index.ts';
-
-/** Entries of a zip that are not data: folders and macOS resource forks (as the parsers skip them). */
-function isDataEntry(entry: yauzl.Entry): boolean {
-  return !entry.fileName.endsWith('/') && !entry.fileName.startsWith('__MACOSX/');
-}
+import { ExportFileError, isDataEntryName } from '../../formats/index.ts';
 
 /**
  * Reads every data entry of the zip at `path` to its end and checks its CRC-32 and size against the central
@@ -23,7 +18,7 @@ export async function verifyZip(path: string, signal?: AbortSignal): Promise<voi
     for (;;) {
       const entry = await nextEntry(zip);
       if (!entry) return;
-      if (!isDataEntry(entry)) continue;
+      if (!isDataEntryName(entry.fileName)) continue;
       let crc = 0;
       let bytes = 0;
       const stream = await zip.openReadStreamPromise(entry);

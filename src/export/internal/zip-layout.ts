@@ -4,8 +4,7 @@
  * Qualtrics writes one entry with java.util.zip.ZipOutputStream: flags 0x0808 (sizes in a signed data descriptor,
  * UTF-8 name), deflated, zip64 sizes past 4 GiB (test/fixtures/real/ropensci__qualtRics/*.zip).
  */
-import yauzl from 'yauzl';
-import { ExportFileError } from '../../formats/index.ts';
+import { ExportFileError, isDataEntryName, listZipEntries } from '../../formats/index.ts';
 
 const LOCAL_SIG = 0x04034b50;
 const DESCRIPTOR_SIG = 0x08074b50;
@@ -52,7 +51,7 @@ export function readLocalHeader(head: Buffer): LocalHeaderCheck {
   // A name not marked UTF-8 is CP437, which is ASCII only in its lower half: leave others to yauzl's decoding.
   if (!(flags & 0x800) && raw.some((b) => b > 0x7f)) return { unusual: 'entry name in CP437' };
   const name = raw.toString(flags & 0x800 ? 'utf8' : 'latin1');
-  if (name === '' || name.endsWith('/') || name.startsWith('__MACOSX/')) return { unusual: `first entry "${name}" is not a data file` };
+  if (name === '' || !isDataEntryName(name)) return { unusual: `first entry "${name}" is not a data file` };
   const entry: LocalEntry = {
     name,
     dataOffset,
@@ -104,28 +103,11 @@ export function checkHeaderSizes(entry: LocalEntry, tally: EntryTally): string |
  * is at offset 0, with the tally's CRC-32 and sizes. Throws `ExportFileError` naming `label`.
  */
 export async function checkCentralDirectory(path: string, label: string, entry: LocalEntry, tally: EntryTally): Promise<void> {
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false });
-  } catch (err) {
-    throw new ExportFileError(label, `has no readable zip directory (${(err as Error).message})`, { cause: err });
-  }
-  const data: yauzl.Entry[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('entry', (e: yauzl.Entry) => {
-        if (!e.fileName.endsWith('/') && !e.fileName.startsWith('__MACOSX/')) data.push(e);
-        zip.readEntry();
-      });
-      zip.once('end', () => resolve());
-      zip.once('error', reject);
-      zip.readEntry();
-    });
-  } catch (err) {
-    throw new ExportFileError(label, `has a corrupt zip directory (${(err as Error).message})`, { cause: err });
-  } finally {
-    zip.close();
-  }
+  const { zip, entries: data } = await listZipEntries(path, label, {
+    unreadable: 'has no readable zip directory',
+    corrupt: 'has a corrupt zip directory',
+  });
+  zip.close();
   const [only] = data;
   if (data.length !== 1 || !only) throw new ExportFileError(label, `zip archive holds ${data.length} data files; expected one export file`);
   if (only.relativeOffsetOfLocalHeader !== 0 || only.fileName !== entry.name) {
