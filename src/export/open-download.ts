@@ -19,8 +19,6 @@ import type { CompletedExportJob, ExportRunOptions } from './types.ts';
 /** An export file open for reading, perhaps while it is still downloading. */
 export interface OpenedDownload {
   file: ExportFile;
-  /** True when the records are read while the file downloads (csv/tsv in a zip). */
-  followed: boolean;
   /** Bytes downloaded so far (the file's size once it is complete). */
   bytes(): number;
   /**
@@ -87,7 +85,6 @@ export async function openDownload(
     file = await openExportSource(source, null, openOptions);
     return {
       file,
-      followed: true,
       bytes: () => download.file.written,
       assertComplete() {
         if (!entry.verified) {
@@ -142,7 +139,6 @@ async function openWhenDownloaded(
 function wholeFile(file: ExportFile, bytes: number): OpenedDownload {
   return {
     file,
-    followed: false,
     bytes: () => bytes,
     assertComplete: () => undefined,
     explain: (err) => err,
