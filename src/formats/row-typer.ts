@@ -5,46 +5,10 @@
  * V8's dictionary mode, which makes it bigger and slows `JSON.stringify` and every lookup downstream.
  */
 
-import { localDateToIso } from './time-zone.ts';
-import { parseBoolean, parseLosslessNumber, parseMetricNumber, type TypingOptions } from './typing.ts';
+import { cellKind, type TypingOptions, typeOfKind } from './typing.ts';
 import type { ColumnInfo, TypedValue } from './types.ts';
 
-/** Column kinds, as `typeCell` decides them. */
-const TEXT = 0;
-const NUMBER = 1;
-const DATE = 2;
-const METRIC = 3;
-const BOOLEAN = 4;
-const STATUS = 5;
-
-const DIGITS = /^\d+$/;
-
 type TypedColumn = Pick<ColumnInfo, 'key' | 'index' | 'metadata' | 'isText' | 'isLabelsColumn' | 'timeZone'>;
-
-/** The typing rule of a column, as in `typeCell`: metadata by field first, then text and labels, else numbers. */
-function kindOf(column: TypedColumn): number {
-  if (!column.metadata) return column.isText || column.isLabelsColumn ? TEXT : NUMBER;
-  switch (column.metadata) {
-    case 'startDate':
-    case 'endDate':
-    case 'recordedDate':
-    case 'lastModifiedDate':
-      return DATE;
-    case 'progress':
-    case 'duration':
-    case 'locationAccuracy':
-      return METRIC;
-    case 'finished':
-      return BOOLEAN;
-    case 'status':
-      return STATUS;
-    case 'locationLatitude':
-    case 'locationLongitude':
-      return NUMBER;
-    default:
-      return TEXT;
-  }
-}
 
 /**
  * The last date text of one zone and its value: a response's end, recorded and last-modified dates are mostly the
@@ -67,16 +31,15 @@ export function compileRowTyper(columns: readonly TypedColumn[], options: Typing
   const n = columns.length;
   const keys = columns.map((c) => c.key);
   const indexes = columns.map((c) => c.index);
-  const kinds = columns.map(kindOf);
+  const kinds = columns.map(cellKind);
   const memos = new Map<string, DateMemo>();
   const dates = columns.map((c, i): DateMemo | null => {
-    if (kinds[i] !== DATE) return null;
+    if (kinds[i] !== 'date') return null;
     const zone = c.timeZone ?? options.timeZone;
     let memo = memos.get(zone);
     if (!memo) memos.set(zone, (memo = { zone, text: '', value: null }));
     return memo;
   });
-  const { decimalComma, offsets } = options;
   // Built key by key (a dictionary), then copied: the copy is a fast object whose hidden class every row's copy shares.
   const keyed: Record<string, TypedValue> = {};
   for (const key of keys) keyed[key] = null;
@@ -87,33 +50,14 @@ export function compileRowTyper(columns: readonly TypedColumn[], options: Typing
       const cell = row[indexes[i]!] ?? '';
       let value: TypedValue;
       if (cell === '') value = null;
-      else {
-        switch (kinds[i]) {
-          case NUMBER:
-            value = parseLosslessNumber(cell, decimalComma) ?? cell;
-            break;
-          case DATE: {
-            const memo = dates[i]!;
-            if (cell !== memo.text) {
-              memo.value = localDateToIso(cell, memo.zone, offsets) ?? cell;
-              memo.text = cell;
-            }
-            value = memo.value;
-            break;
-          }
-          case METRIC:
-            value = parseMetricNumber(cell, decimalComma) ?? cell;
-            break;
-          case BOOLEAN:
-            value = parseBoolean(cell) ?? cell;
-            break;
-          case STATUS:
-            value = DIGITS.test(cell) ? Number(cell) : cell;
-            break;
-          default:
-            value = cell;
+      else if (kinds[i] === 'date') {
+        const memo = dates[i]!;
+        if (cell !== memo.text) {
+          memo.value = typeOfKind('date', cell, memo.zone, options);
+          memo.text = cell;
         }
-      }
+        value = memo.value;
+      } else value = typeOfKind(kinds[i]!, cell, '', options);
       values[keys[i]!] = value;
     }
     return values;

@@ -32,6 +32,7 @@ export interface TypingOptions {
 }
 
 const DATE_FIELDS = new Set<MetadataField>(['startDate', 'endDate', 'recordedDate', 'lastModifiedDate']);
+const DIGITS = /^\d+$/;
 const PLAIN_NUMBER = /^-?(?:\d+|\d*\.\d+)$/;
 
 /**
@@ -112,7 +113,7 @@ export function parseBoolean(text: string): boolean | null {
 export function statusCodeOf(value: TypedValue): number | null {
   if (typeof value === 'number') return Number.isInteger(value) ? value : null;
   if (typeof value !== 'string') return null;
-  if (/^\d+$/.test(value)) return Number(value);
+  if (DIGITS.test(value)) return Number(value);
   return STATUS_CODES[value] ?? null;
 }
 
@@ -123,20 +124,51 @@ export function parseMetricNumber(text: string, decimalComma: boolean): number |
   return Number(candidate);
 }
 
-function typeMetadata(field: MetadataField, cell: string, zone: string, options: TypingOptions): TypedValue {
-  if (DATE_FIELDS.has(field)) return localDateToIso(cell, zone, options.offsets) ?? cell;
+/** How the cells of a column are typed: decided once per column, by its metadata field first, then text or labels. */
+export type CellKind = 'text' | 'number' | 'date' | 'metric' | 'boolean' | 'status';
+
+/** The kind of a metadata field's cells. */
+function kindOfField(field: MetadataField): CellKind {
+  if (DATE_FIELDS.has(field)) return 'date';
   switch (field) {
     case 'progress':
     case 'duration':
     case 'locationAccuracy':
-      return parseMetricNumber(cell, options.decimalComma) ?? cell;
+      return 'metric';
     case 'finished':
-      return parseBoolean(cell) ?? cell;
+      return 'boolean';
     case 'status':
-      return /^\d+$/.test(cell) ? Number(cell) : cell;
+      return 'status';
     case 'locationLatitude':
     case 'locationLongitude':
+      return 'number';
+    default:
+      return 'text';
+  }
+}
+
+/** The kind of `column`'s cells: metadata by its field, text-entry and labels columns text, anything else number. */
+export function cellKind(column: Pick<ColumnInfo, 'metadata' | 'isText' | 'isLabelsColumn'>): CellKind {
+  if (column.metadata) return kindOfField(column.metadata);
+  return column.isText || column.isLabelsColumn ? 'text' : 'number';
+}
+
+/**
+ * Types a non-empty `cell` of kind `kind` (`zone`: the IANA zone of a date cell's local time): dates to UTC ISO,
+ * metrics and lossless numbers to numbers, booleans, status codes; the cell itself when it does not read as its kind.
+ */
+export function typeOfKind(kind: CellKind, cell: string, zone: string, options: TypingOptions): TypedValue {
+  switch (kind) {
+    case 'number':
       return parseLosslessNumber(cell, options.decimalComma) ?? cell;
+    case 'date':
+      return localDateToIso(cell, zone, options.offsets) ?? cell;
+    case 'metric':
+      return parseMetricNumber(cell, options.decimalComma) ?? cell;
+    case 'boolean':
+      return parseBoolean(cell) ?? cell;
+    case 'status':
+      return DIGITS.test(cell) ? Number(cell) : cell;
     default:
       return cell;
   }
@@ -153,9 +185,7 @@ export function typeCell(
   options: TypingOptions,
 ): TypedValue {
   if (cell === '') return null;
-  if (column.metadata) return typeMetadata(column.metadata, cell, column.timeZone ?? options.timeZone, options);
-  if (column.isText || column.isLabelsColumn) return cell;
-  return parseLosslessNumber(cell, options.decimalComma) ?? cell;
+  return typeOfKind(cellKind(column), cell, column.timeZone ?? options.timeZone, options);
 }
 
 /**
@@ -171,5 +201,5 @@ export function typeJsonValue(field: MetadataField | null, value: TypedValue, op
     return value;
   }
   if (typeof value !== 'string') return value;
-  return typeMetadata(field, value, options.timeZone, options);
+  return typeOfKind(kindOfField(field), value, options.timeZone, options);
 }
